@@ -1,0 +1,150 @@
+// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME] FILE...`
+// Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
+import { parseArgs } from 'node:util';
+import * as path from 'path';
+import { Analyzer } from './core/analyze';
+import { isTask } from './core/analyze/task';
+import { formatText } from './core/format';
+import { summarize, type CheckReport, type FileReport, type LossReport } from './core/report';
+import { readSourceFile, SourceFileError } from './core/source-file';
+
+export const REFERENCES = ['mse', 'mae', 'huber', 'logcosh', 'bce', 'cce', 'sparse-cce', 'hinge', 'kld', 'poisson', 'cosine'] as const;
+
+const USAGE = `usage: loss-lab check [--json] [--static] [--task auto|regression|binary|categorical|sparse|segmentation]
+                      [--seed N] [--timeout MS] [--reference NAME] FILE...
+
+Finds the loss functions (yTrue, yPred) => tf.Tensor in FILE..., checks their signatures and lints
+their bodies; without --static it also runs them on sample tensors.
+  --json            print the report as JSON
+  --static          analysis only: no code is run
+  --task T          sample tensors to check with (default auto; a @lossTask tag wins)
+  --seed N          seed of the sample tensors (default 1)
+  --timeout MS      time limit of each loss run (default 5000)
+  --reference NAME  compare with a tfjs built-in: ${REFERENCES.join(', ')}
+Exit status: 0 no errors, 1 errors or failed checks, 2 usage error or unreadable file.`;
+
+class UsageError extends Error {}
+
+export interface CheckOptions {
+  json: boolean;
+  static: boolean;
+  task: 'auto' | import('./core/report').Task;
+  seed: number;
+  timeoutMs: number;
+  reference?: (typeof REFERENCES)[number];
+  files: string[];
+}
+
+export function parseCheckArgs(argv: string[]): CheckOptions {
+  const [command, ...rest] = argv;
+  if (command !== 'check') throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        static: { type: 'boolean', default: false },
+        task: { type: 'string', default: 'auto' },
+        seed: { type: 'string', default: '1' },
+        timeout: { type: 'string', default: '5000' },
+        reference: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const task = values.task as string;
+  if (task !== 'auto' && !isTask(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, not '${values.seed}'`);
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) {
+    throw new UsageError(`--timeout must be a whole number of milliseconds from 100 to 600000, not '${values.timeout}'`);
+  }
+  const reference = values.reference;
+  if (reference !== undefined && !(REFERENCES as readonly string[]).includes(reference)) {
+    throw new UsageError(`--reference must be one of ${REFERENCES.join(', ')}, not '${reference}'`);
+  }
+  if (positionals.length === 0) throw new UsageError('no FILE given');
+  return {
+    json: values.json as boolean,
+    static: values.static as boolean,
+    task: task as CheckOptions['task'],
+    seed,
+    timeoutMs,
+    ...(reference === undefined ? {} : { reference: reference as CheckOptions['reference'] }),
+    files: positionals,
+  };
+}
+
+export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const started = performance.now();
+  const analyzer = new Analyzer();
+  const files: FileReport[] = [];
+  let unreadable = false;
+  for (const file of options.files) {
+    let text: string;
+    try {
+      text = readSourceFile(file);
+    } catch (error) {
+      if (!(error instanceof SourceFileError)) throw error;
+      err(`loss-lab: ${error.message}\n`);
+      unreadable = true;
+      continue;
+    }
+    const analysis = analyzer.analyze(file, text, { task: options.task });
+    files.push({
+      file: displayPath(file),
+      diagnostics: analysis.diagnostics,
+      losses: analysis.losses.map((loss): LossReport => ({
+        name: loss.name,
+        kind: loss.kind,
+        range: loss.range,
+        task: loss.task,
+        diagnostics: loss.diagnostics,
+        checks: loss.checks,
+      })),
+    });
+  }
+  const report: CheckReport = { version: 1, files, summary: summarize(files, performance.now() - started) };
+  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
+  if (unreadable) return 2;
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+function displayPath(file: string): string {
+  const relative = path.isAbsolute(file) ? file : path.normalize(file);
+  return relative.split(path.sep).join('/');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let options: CheckOptions;
+  try {
+    options = parseCheckArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`loss-lab: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  return runCheck(options, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // An internal failure, not the user's: say so plainly, with the stack for a bug report.
+      process.stderr.write(`loss-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,23 @@
+// Plain diagnostics with 0-based ranges, as the report and the VS Code API use them.
+import ts from 'typescript';
+import type { Diagnostic, DiagnosticCode, Range, Severity } from '../report';
+
+export function rangeOf(sf: ts.SourceFile, node: ts.Node): Range {
+  return spanRange(sf, node.getStart(sf), node.getEnd());
+}
+
+export function spanRange(sf: ts.SourceFile, start: number, end: number): Range {
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+export function diagnostic(sf: ts.SourceFile, node: ts.Node, code: DiagnosticCode, severity: Severity, message: string): Diagnostic {
+  return { code, severity, message, range: rangeOf(sf, node) };
+}
+
+/** Source text of a node, shortened for a message. */
+export function snippet(node: ts.Node, max = 40): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

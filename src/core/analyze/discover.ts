@@ -1,0 +1,227 @@
+// Loss discovery (DESIGN.md "Loss discovery", a contract): exported or `@loss`-tagged functions whose
+// first two parameters are typed Tensor or named like yTrue/yPred, and factories that return one.
+import ts from 'typescript';
+import type { LossKind } from '../report';
+
+export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+
+export interface FactoryParam {
+  name: string;
+  /** The default as written (`1.0`, `[1, 1]`). */
+  defaultText: string;
+  /** The default's value when it is a number literal; numeric parameters become sliders. */
+  value?: number;
+}
+
+export interface LossCandidate {
+  name: string;
+  kind: LossKind;
+  /** The statement or property that declares it: its range is the loss's range. */
+  declaration: ts.Node;
+  /** The node to point at for the loss as a whole (its name). */
+  nameNode: ts.Node;
+  /** The function called with (yTrue, yPred): the declaration itself, or what a factory returns. */
+  fn: FunctionLike;
+  /** The factory whose defaults produce `fn`. */
+  factory?: FunctionLike;
+  factoryParams: FactoryParam[];
+  /** How a module importing the file reaches it; undefined for a `@loss` function that is not exported. */
+  exportName?: string;
+  /** The value of a `@lossTask` JSDoc tag. */
+  taskTag?: string;
+}
+
+const TRUE_NAMES = /^(y_?true|ytrue|labels?|targets?)$/i;
+const PRED_NAMES = /^(y_?pred|ypred|preds?|predictions?|logits)$/i;
+const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
+
+export function findLosses(sf: ts.SourceFile): LossCandidate[] {
+  const exports = exportedNames(sf);
+  const found: LossCandidate[] = [];
+  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node): void => {
+    const exportName = exports.get(name);
+    const isTagged = hasTag(tagged, 'loss');
+    if (exportName === undefined && !isTagged) return;
+    const candidate = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
+    if (!candidate) return;
+    const taskTag = tagText(tagged, 'lossTask');
+    found.push({ name, declaration, nameNode, exportName, taskTag, ...candidate });
+  };
+
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.body) {
+      const name = statement.name?.text ?? 'default';
+      consider(name, statement, statement, statement.name ?? statement, statement);
+    } else if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        const fn = decl.initializer && unwrapFunction(decl.initializer);
+        if (fn && ts.isIdentifier(decl.name)) consider(decl.name.text, fn, statement, decl.name, decl);
+      }
+    } else if (ts.isExpressionStatement(statement)) {
+      // CommonJS: exports.mse = (yTrue, yPred) => …;  module.exports = { mae(yTrue, yPred) { … } };
+      for (const [name, fn, nameNode] of commonJsFunctions(statement.expression)) consider(name, fn, statement, nameNode, statement);
+    } else if (ts.isExportAssignment(statement)) {
+      const fn = unwrapFunction(statement.expression);
+      if (fn) consider('default', fn, statement, statement, statement);
+    }
+  }
+  return found;
+}
+
+function asLoss(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' | 'fn' | 'factoryParams'> | undefined {
+  return tagged || qualifiesByParameters(fn) ? { kind: 'loss', fn, factoryParams: [] } : undefined;
+}
+
+function asFactory(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams'> | undefined {
+  if (!fn.parameters.every((p) => p.initializer !== undefined && !p.dotDotDotToken)) return undefined;
+  const returned = returnedFunctions(fn).find((inner) => qualifiesByParameters(inner) || tagged);
+  if (!returned) return undefined;
+  const factoryParams = fn.parameters.map((p): FactoryParam => {
+    const init = p.initializer as ts.Expression;
+    const value = numericValue(init);
+    return { name: p.name.getText(), defaultText: init.getText(), ...(value === undefined ? {} : { value }) };
+  });
+  return { kind: 'factory', fn: returned, factory: fn, factoryParams };
+}
+
+/** The first two parameters are typed as tensors or named like yTrue and yPred. */
+export function qualifiesByParameters(fn: FunctionLike): boolean {
+  const [first, second] = fn.parameters;
+  if (!first || !second) return false;
+  return looksLike(first, TRUE_NAMES) && looksLike(second, PRED_NAMES);
+}
+
+function looksLike(param: ts.ParameterDeclaration, names: RegExp): boolean {
+  if (ts.isIdentifier(param.name) && names.test(param.name.text)) return true;
+  const type = param.type ?? ts.getJSDocType(param);
+  return type !== undefined && TENSOR_TYPE.test(type.getText());
+}
+
+function unwrapFunction(expr: ts.Expression): FunctionLike | undefined {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
+}
+
+/** Functions a factory returns: `return (yTrue, yPred) => …`, `=> (yTrue, yPred) => …`, or a named inner function. */
+function returnedFunctions(fn: FunctionLike): FunctionLike[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) {
+    const direct = unwrapFunction(body);
+    return direct ? [direct] : [];
+  }
+  const locals = new Map<string, FunctionLike>();
+  const returns: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionDeclaration(node) && node.name && node.body) locals.set(node.name.text, node);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      const local = unwrapFunction(node.initializer);
+      if (local) locals.set(node.name.text, local);
+    }
+    if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+    // Returns of nested functions are theirs, not the factory's.
+    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  const result: FunctionLike[] = [];
+  for (const expr of returns) {
+    const direct = unwrapFunction(expr);
+    if (direct) result.push(direct);
+    else if (ts.isIdentifier(expr) && locals.has(expr.text)) result.push(locals.get(expr.text) as FunctionLike);
+  }
+  return result;
+}
+
+/** Local name → exported name, from `export` modifiers, `export { a as b }` and CommonJS assignments. */
+function exportedNames(sf: ts.SourceFile): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const statement of sf.statements) {
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    const isExport = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+    const isDefault = modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false;
+    if (ts.isFunctionDeclaration(statement) && isExport) {
+      names.set(statement.name?.text ?? 'default', isDefault ? 'default' : (statement.name?.text ?? 'default'));
+    } else if (ts.isVariableStatement(statement) && isExport) {
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name)) names.set(decl.name.text, decl.name.text);
+      }
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const spec of statement.exportClause.elements) names.set((spec.propertyName ?? spec.name).getText(), spec.name.getText());
+    } else if (ts.isExportAssignment(statement)) {
+      if (ts.isIdentifier(statement.expression)) names.set(statement.expression.text, 'default');
+      else names.set('default', 'default');
+    } else if (ts.isExpressionStatement(statement)) {
+      for (const [exported, local] of commonJsExports(statement.expression)) names.set(local, exported);
+    }
+  }
+  return names;
+}
+
+function isModuleExports(e: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports';
+}
+
+/** `exports.x = …` / `module.exports.x = …` → 'x'; `module.exports = …` → 'default'. */
+function commonJsTarget(left: ts.Expression): string | undefined {
+  if (isModuleExports(left)) return 'default';
+  if (!ts.isPropertyAccessExpression(left)) return undefined;
+  const owner = left.expression;
+  if ((ts.isIdentifier(owner) && owner.text === 'exports') || isModuleExports(owner)) return left.name.text;
+  return undefined;
+}
+
+/** [exported name, local name] pairs for exports of local identifiers. */
+function commonJsExports(expr: ts.Expression): Array<[string, string]> {
+  if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+  const target = commonJsTarget(expr.left);
+  if (target === undefined) return [];
+  const right = expr.right;
+  if (ts.isIdentifier(right)) return [[target, right.text]];
+  if (target !== 'default' || !ts.isObjectLiteralExpression(right)) return [];
+  const pairs: Array<[string, string]> = [];
+  for (const prop of right.properties) {
+    if (ts.isShorthandPropertyAssignment(prop)) pairs.push([prop.name.text, prop.name.text]);
+    else if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.initializer)) pairs.push([prop.name.getText(), prop.initializer.text]);
+  }
+  return pairs;
+}
+
+/** Functions written inline in CommonJS exports: [exported name, function, name node]. */
+function commonJsFunctions(expr: ts.Expression): Array<[string, FunctionLike, ts.Node]> {
+  if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+  const target = commonJsTarget(expr.left);
+  if (target === undefined) return [];
+  const direct = unwrapFunction(expr.right);
+  if (direct) return [[target, direct, expr.left]];
+  if (target !== 'default' || !ts.isObjectLiteralExpression(expr.right)) return [];
+  const found: Array<[string, FunctionLike, ts.Node]> = [];
+  for (const prop of expr.right.properties) {
+    if (ts.isMethodDeclaration(prop) && prop.body) found.push([prop.name.getText(), prop, prop.name]);
+    else if (ts.isPropertyAssignment(prop)) {
+      const fn = unwrapFunction(prop.initializer);
+      if (fn) found.push([prop.name.getText(), fn, prop.name]);
+    }
+  }
+  return found;
+}
+
+function hasTag(node: ts.Node, tag: string): boolean {
+  return ts.getJSDocTags(node).some((t) => t.tagName.text === tag);
+}
+
+function tagText(node: ts.Node, tag: string): string | undefined {
+  const found = ts.getJSDocTags(node).find((t) => t.tagName.text === tag);
+  if (!found) return undefined;
+  const comment = typeof found.comment === 'string' ? found.comment : ts.getTextOfJSDocComment(found.comment);
+  return comment?.trim().split(/\s+/)[0];
+}
+
+function numericValue(expr: ts.Expression): number | undefined {
+  if (ts.isNumericLiteral(expr)) return Number(expr.text);
+  if (ts.isPrefixUnaryExpression(expr) && ts.isNumericLiteral(expr.operand)) {
+    if (expr.operator === ts.SyntaxKind.MinusToken) return -Number(expr.operand.text);
+    if (expr.operator === ts.SyntaxKind.PlusToken) return Number(expr.operand.text);
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+// The analysis of one file: find the losses, check their signatures, lint their bodies, and report
+// TypeScript's own errors as LL001. Pure: no `vscode`, nothing is run.
+//
+// Two speeds. Discovery, the lint rules, LL100, LL103 (async) and syntax errors need only the syntax
+// tree and take a few milliseconds. LL101, LL102, a Promise return and TypeScript's semantic errors
+// need TypeScript's checker over tfjs's declarations, which costs far more; `types` chooses how much
+// of it runs, so that the editor can lint on every keystroke and type-check when typing pauses.
+import * as path from 'path';
+import ts from 'typescript';
+import type { Diagnostic, LossReport, Range } from '../report';
+import { findLosses, type FactoryParam } from './discover';
+import { rangeOf, spanRange } from './diagnostic';
+import { LINT_RULES } from './lints';
+import { LossScope, type TypeView } from './loss-scope';
+import { scriptKind, TypeScriptHost, type TypedFile } from './program';
+import { Scopes } from './scopes';
+import { checkSignature } from './signature';
+import { chooseTask, type TaskOption } from './task';
+import { loadTfjsRegistry } from './tfjs-registry';
+
+/** off: syntax only. signatures: + LL101, LL102 and Promise returns. full: + TypeScript's errors (LL001). */
+export type TypeCheckLevel = 'off' | 'signatures' | 'full';
+
+export interface AnalyzeOptions {
+  /** `--task`; a `@lossTask` tag wins over it. Default: auto. */
+  task?: TaskOption;
+  /** Default: full. */
+  types?: TypeCheckLevel;
+}
+
+/** A loss as the report shows it, plus what the runtime and the editor need to call and show it. */
+export interface LossInfo extends LossReport {
+  exportName?: string;
+  factoryParams: FactoryParam[];
+  nameRange: Range;
+}
+
+export interface FileAnalysis {
+  file: string;
+  diagnostics: Diagnostic[];
+  losses: LossInfo[];
+}
+
+export class Analyzer {
+  private readonly typescript = new TypeScriptHost();
+  private readonly registry = loadTfjsRegistry();
+
+  /** Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). */
+  analyze(fileName: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
+    const absolute = path.resolve(fileName);
+    const level = options.types ?? 'full';
+    const sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
+    const typed = level === 'off' ? undefined : this.typescript.check(sf);
+    const view: TypeView | undefined = typed?.tensorType ? { checker: typed.checker, tensorType: typed.tensorType } : undefined;
+    const scopes = new Scopes();
+    const candidates = findLosses(sf);
+    const losses = candidates.map((candidate): LossInfo => {
+      const scope = new LossScope(sf, candidate, scopes, this.registry, view);
+      const diagnostics = [...checkSignature(candidate, { sourceFile: sf, ...view }), ...LINT_RULES.flatMap((rule) => rule(scope))];
+      return {
+        name: candidate.name,
+        kind: candidate.kind,
+        range: rangeOf(sf, candidate.declaration),
+        task: chooseTask(scope, candidate.taskTag, options.task ?? 'auto'),
+        diagnostics,
+        checks: [],
+        ...(candidate.exportName === undefined ? {} : { exportName: candidate.exportName }),
+        factoryParams: candidate.factoryParams,
+        nameRange: rangeOf(sf, candidate.nameNode),
+      };
+    });
+
+    const fileDiagnostics: Diagnostic[] = [];
+    for (const { diagnostic, start } of typeScriptErrors(sf, typed, level === 'full')) {
+      const owner = candidates.findIndex((c) => start >= c.declaration.getStart(sf) && start < c.declaration.getEnd());
+      (owner >= 0 ? (losses[owner] as LossInfo).diagnostics : fileDiagnostics).push(diagnostic);
+    }
+    for (const loss of losses) loss.diagnostics.sort(byPosition);
+    fileDiagnostics.sort(byPosition);
+    return { file: fileName, diagnostics: fileDiagnostics, losses };
+  }
+}
+
+function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, semantic: boolean): Array<{ diagnostic: Diagnostic; start: number }> {
+  const program = typed?.program ?? syntaxOnlyProgram(sf);
+  return [
+    ...program.getSyntacticDiagnostics(sf).map((d) => toDiagnostic(sf, d, true)),
+    ...(semantic ? program.getSemanticDiagnostics(sf).map((d) => toDiagnostic(sf, d, false)) : []),
+  ];
+}
+
+/** A program of the one file with no libraries: enough for its syntax errors. */
+function syntaxOnlyProgram(sf: ts.SourceFile): ts.Program {
+  const host: ts.CompilerHost = {
+    getSourceFile: (f) => (f === sf.fileName ? sf : undefined),
+    getDefaultLibFileName: () => 'lib.d.ts',
+    writeFile: () => undefined,
+    getCurrentDirectory: () => path.dirname(sf.fileName),
+    getCanonicalFileName: (f) => f,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (f) => f === sf.fileName,
+    readFile: () => undefined,
+  };
+  return ts.createProgram({ rootNames: [sf.fileName], options: { noLib: true, noResolve: true, allowJs: true, noEmit: true, types: [] }, host });
+}
+
+function toDiagnostic(sf: ts.SourceFile, d: ts.Diagnostic, syntax: boolean): { diagnostic: Diagnostic; start: number } {
+  const start = d.start ?? 0;
+  const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  const message = syntax ? `the file does not parse: ${text} (TS${d.code})` : `TypeScript: ${text} (TS${d.code})`;
+  return { diagnostic: { code: 'LL001', severity: 'error', message, range: spanRange(sf, start, start + (d.length ?? 0)) }, start };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
+}

@@ -1,0 +1,226 @@
+// A TypeScript program for one file, with the types of tfjs available: the user's own tsconfig and
+// tfjs when the project has them, else the declarations shipped with Loss Lab. Source files of
+// libraries are parsed once and reused, and each program reuses the previous one's structure, so a
+// re-analysis after an edit only parses and checks the edited file.
+import * as fs from 'fs';
+import * as path from 'path';
+import ts from 'typescript';
+import { assetPaths } from './assets';
+
+export interface TypedFile {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  /** `tf.Tensor` as the file's tfjs declares it; undefined when tfjs's types cannot be found. */
+  tensorType: ts.Type | undefined;
+}
+
+const PROBE_NAME = '__loss_lab_tensor_probe__.ts';
+const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
+
+function defaultOptions(): ts.CompilerOptions {
+  // Mirrors VS Code's implicit project for files without a tsconfig.
+  return {
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    lib: ['lib.es2020.d.ts', 'lib.dom.d.ts'],
+    strictNullChecks: true,
+    strictFunctionTypes: true,
+    esModuleInterop: true,
+    allowSyntheticDefaultImports: true,
+    types: [],
+  };
+}
+
+/** Options Loss Lab needs whatever the project says: nothing is emitted, JS is read. */
+function forced(options: ts.CompilerOptions): ts.CompilerOptions {
+  return {
+    ...options,
+    noEmit: true,
+    allowJs: true,
+    skipLibCheck: true,
+    composite: false,
+    incremental: false,
+    declaration: false,
+    emitDeclarationOnly: false,
+  };
+}
+
+interface CachedFile {
+  sourceFile: ts.SourceFile;
+  mtimeMs: number;
+}
+
+export class TypeScriptHost {
+  private readonly files = new Map<string, CachedFile>();
+  private readonly exists = new Map<string, boolean>();
+  private readonly configs = new Map<string, { mtimeMs: number; options: ts.CompilerOptions }>();
+  private readonly previous = new Map<string, ts.Program>();
+  private readonly probes = new Map<string, ts.SourceFile>();
+  private readonly resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f);
+  private readonly assets = assetPaths();
+
+  /** Type-checks a parsed file (absolute path; the file on disk need not exist or match). */
+  check(userFile: ts.SourceFile): TypedFile {
+    const fileName = userFile.fileName;
+    const dir = path.dirname(fileName);
+    const options = this.optionsFor(fileName);
+    const probeName = path.join(dir, PROBE_NAME);
+    const probe = this.probeFile(probeName, probeText(userFile));
+
+    const host = this.compilerHost(dir, [userFile, probe]);
+    const key = `${dir}\0${JSON.stringify(options)}`;
+    const program = ts.createProgram({ rootNames: [fileName, probeName], options, host, oldProgram: this.previous.get(key) });
+    this.previous.set(key, program);
+    const checker = program.getTypeChecker();
+    return { program, checker, sourceFile: program.getSourceFile(fileName) ?? userFile, tensorType: tensorTypeOf(checker, program.getSourceFile(probeName)) };
+  }
+
+  /** The same probe object while its text stays the same, so the program can reuse its structure. */
+  private probeFile(fileName: string, text: string): ts.SourceFile {
+    const cachedProbe = this.probes.get(fileName);
+    if (cachedProbe?.text === text) return cachedProbe;
+    const probe = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
+    this.probes.set(fileName, probe);
+    return probe;
+  }
+
+  /** Compiler options from the nearest tsconfig.json (or jsconfig.json for JavaScript), else defaults. */
+  private optionsFor(fileName: string): ts.CompilerOptions {
+    const isJs = /\.[cm]?jsx?$/.test(fileName);
+    const names = isJs ? ['jsconfig.json', 'tsconfig.json'] : ['tsconfig.json'];
+    let dir = path.dirname(fileName);
+    for (;;) {
+      for (const name of names) {
+        const candidate = path.join(dir, name);
+        const stat = statOrUndefined(candidate);
+        if (stat?.isFile()) return forced(this.readConfig(candidate, stat.mtimeMs));
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir || path.basename(dir) === 'node_modules') return forced(defaultOptions());
+      dir = parent;
+    }
+  }
+
+  private readConfig(configPath: string, mtimeMs: number): ts.CompilerOptions {
+    const hit = this.configs.get(configPath);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.options;
+    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => undefined,
+    });
+    // An unreadable tsconfig falls back to the defaults; its own errors are the project's business.
+    const options = parsed ? { ...parsed.options, configFilePath: undefined } : defaultOptions();
+    this.configs.set(configPath, { mtimeMs, options });
+    return options;
+  }
+
+  private compilerHost(dir: string, inMemory: ts.SourceFile[]): ts.CompilerHost {
+    const memory = new Map(inMemory.map((sf) => [sf.fileName, sf]));
+    const libDir = this.assets.typescriptLib;
+    const tfjsContainingFile = path.join(this.assets.tfjsTypesRoot, PROBE_NAME);
+    const host: ts.CompilerHost = {
+      getSourceFile: (fileName, languageVersion) => memory.get(fileName) ?? this.sourceFile(fileName, languageVersion),
+      getDefaultLibFileName: (o) => path.join(libDir, ts.getDefaultLibFileName(o)),
+      getDefaultLibLocation: () => libDir,
+      writeFile: () => undefined,
+      getCurrentDirectory: () => dir,
+      getCanonicalFileName: (f) => f,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      getNewLine: () => '\n',
+      fileExists: (f) => memory.has(f) || this.fileExists(f),
+      readFile: (f) => memory.get(f)?.text ?? ts.sys.readFile(f),
+      directoryExists: (d) => this.directoryExists(d),
+      realpath: ts.sys.realpath,
+      getDirectories: ts.sys.getDirectories,
+      // Shared with module resolution so that package.json scopes are read once, not per file per program.
+      getModuleResolutionCache: () => this.resolutionCache,
+      resolveModuleNameLiterals: (literals, containingFile, _redirected, opts) =>
+        literals.map((literal) => {
+          const name = literal.text;
+          const found = ts.resolveModuleName(name, containingFile, opts, host, this.resolutionCache);
+          if (found.resolvedModule || !TFJS_MODULE.test(name.split('/').slice(0, 2).join('/'))) return found;
+          // The project has no tfjs of its own: use the declarations shipped with Loss Lab.
+          return ts.resolveModuleName(name, tfjsContainingFile, opts, host, this.resolutionCache);
+        }),
+    };
+    return host;
+  }
+
+  private sourceFile(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): ts.SourceFile | undefined {
+    const immutable = isImmutable(fileName, this.assets.typescriptLib);
+    const cachedFile = this.files.get(fileName);
+    if (cachedFile && immutable) return cachedFile.sourceFile;
+    const stat = statOrUndefined(fileName);
+    if (!stat) return undefined;
+    if (cachedFile && cachedFile.mtimeMs === stat.mtimeMs) return cachedFile.sourceFile;
+    const text = ts.sys.readFile(fileName);
+    if (text === undefined) return undefined;
+    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    this.files.set(fileName, { sourceFile, mtimeMs: stat.mtimeMs });
+    return sourceFile;
+  }
+
+  private fileExists(fileName: string): boolean {
+    if (!isImmutable(fileName, this.assets.typescriptLib)) return ts.sys.fileExists(fileName);
+    let known = this.exists.get(fileName);
+    if (known === undefined) this.exists.set(fileName, (known = ts.sys.fileExists(fileName)));
+    return known;
+  }
+
+  private directoryExists(dirName: string): boolean {
+    const key = `${dirName}/`;
+    if (!isImmutable(dirName, this.assets.typescriptLib)) return ts.sys.directoryExists(dirName);
+    let known = this.exists.get(key);
+    if (known === undefined) this.exists.set(key, (known = ts.sys.directoryExists(dirName)));
+    return known;
+  }
+}
+
+/** Installed packages and TypeScript's libs do not change while we run; the user's files do. */
+function isImmutable(fileName: string, libDir: string): boolean {
+  return fileName.includes(`${path.sep}node_modules${path.sep}`) || fileName.startsWith(libDir);
+}
+
+function statOrUndefined(fileName: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(fileName);
+  } catch {
+    return undefined; // a missing file is an ordinary answer here
+  }
+}
+
+export function scriptKind(fileName: string): ts.ScriptKind {
+  if (/\.[cm]?js$/.test(fileName)) return ts.ScriptKind.JS;
+  if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  return ts.ScriptKind.TS;
+}
+
+/** The probe imports Tensor from the same tfjs package the user's file imports, so both see one class. */
+function probeText(userFile: ts.SourceFile): string {
+  let specifier = '@tensorflow/tfjs';
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) && TFJS_MODULE.test(node.text) && (ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) {
+      specifier = node.text;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(userFile);
+  return `import type { Tensor } from ${JSON.stringify(specifier)};\nexport declare const tensor: Tensor;\n`;
+}
+
+function isRequireCall(node: ts.Node): boolean {
+  return ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require';
+}
+
+function tensorTypeOf(checker: ts.TypeChecker, probe: ts.SourceFile | undefined): ts.Type | undefined {
+  const statement = probe?.statements[1];
+  if (!statement || !ts.isVariableStatement(statement)) return undefined;
+  const decl = statement.declarationList.declarations[0];
+  if (!decl) return undefined;
+  const type = checker.getTypeAtLocation(decl.name);
+  return type.flags & ts.TypeFlags.Any ? undefined : type;
+}

@@ -1,0 +1,116 @@
+// LL100–LL103: the loss must be `(yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor`, synchronous.
+// Parameter and return types come from the TypeScript checker (JSDoc types in JavaScript).
+import ts from 'typescript';
+import type { Diagnostic } from '../report';
+import type { LossCandidate } from './discover';
+import { diagnostic, spanRange } from './diagnostic';
+
+export interface SignatureContext {
+  sourceFile: ts.SourceFile;
+  /** The type checker, when the analysis runs with types: LL101, LL102 and a Promise return need it. */
+  checker?: ts.TypeChecker;
+  tensorType?: ts.Type;
+}
+
+export function checkSignature(loss: LossCandidate, ctx: SignatureContext): Diagnostic[] {
+  return [...checkParameterCount(loss, ctx), ...checkParameterTypes(loss, ctx), ...checkReturn(loss, ctx)];
+}
+
+function checkParameterCount(loss: LossCandidate, { sourceFile }: SignatureContext): Diagnostic[] {
+  const params = loss.fn.parameters;
+  if (params.length === 2 && !params.some((p) => p.dotDotDotToken)) return [];
+  const names = params.map((p) => p.name.getText());
+  const fn = loss.kind === 'factory' ? 'the returned function' : `\`${loss.name}\``;
+  if (params.length < 2) {
+    const node = params.length === 0 ? loss.nameNode : (params[0] as ts.ParameterDeclaration);
+    return [
+      diagnostic(sourceFile, node, 'LL100', 'error',
+        `${fn} takes ${params.length} parameter${params.length === 1 ? '' : 's'}; tfjs calls a loss with exactly two, (yTrue, yPred). Declare both: \`(yTrue, yPred) => …\`.`),
+    ];
+  }
+  const extra = params.slice(2).map((p) => (p.initializer ? `${p.name.getText()} = ${p.initializer.getText()}` : `${p.name.getText()} = …`));
+  const first = params[0] as ts.ParameterDeclaration;
+  const last = params[params.length - 1] as ts.ParameterDeclaration;
+  const rest = params.some((p) => p.dotDotDotToken) ? ' (a rest parameter receives nothing from tfjs)' : '';
+  return [
+    {
+      code: 'LL100',
+      severity: 'error',
+      message:
+        `${fn} takes ${params.length} parameters (${names.join(', ')})${rest}; tfjs calls a loss with exactly two, (yTrue, yPred), ` +
+        `so the others are never set. Move them into a factory: \`export function ${loss.name}(${extra.join(', ')}) { return (${names[0]}, ${names[1]}) => … }\`, and pass \`${loss.name}()\` to compile.`,
+      range: spanRange(sourceFile, first.getStart(sourceFile), last.getEnd()),
+    },
+  ];
+}
+
+function checkParameterTypes(loss: LossCandidate, ctx: SignatureContext): Diagnostic[] {
+  const { checker, tensorType, sourceFile } = ctx;
+  if (!checker || !tensorType) return [];
+  const found: Diagnostic[] = [];
+  loss.fn.parameters.slice(0, 2).forEach((param, i) => {
+    const declared = param.type ?? ts.getJSDocType(param);
+    if (!declared) return;
+    const type = checker.getTypeAtLocation(param);
+    if (isOpen(type) || checker.isTypeAssignableTo(tensorType, type)) return;
+    const role = i === 0 ? 'yTrue' : 'yPred';
+    found.push(
+      diagnostic(sourceFile, param, 'LL101', 'error',
+        `parameter \`${param.name.getText()}\` (${role}) is typed \`${checker.typeToString(type)}\`, which does not accept the tf.Tensor that tfjs passes; type it \`tf.Tensor\`.`),
+    );
+  });
+  return found;
+}
+
+function checkReturn(loss: LossCandidate, ctx: SignatureContext): Diagnostic[] {
+  const { checker, tensorType, sourceFile } = ctx;
+  const fn = loss.fn;
+  const asyncKeyword = ts.canHaveModifiers(fn) ? ts.getModifiers(fn)?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword) : undefined;
+  const annotation = fn.type ?? ts.getJSDocReturnType(fn);
+  if (asyncKeyword) {
+    return [diagnostic(sourceFile, asyncKeyword, 'LL103', 'error', asyncMessage('is async'))];
+  }
+  if (!checker) return [];
+  const signature = checker.getSignatureFromDeclaration(fn);
+  if (!signature) return [];
+  const returnType = checker.getReturnTypeOfSignature(signature);
+  const anchor = annotation ?? firstReturn(fn) ?? loss.nameNode;
+  if (isPromise(returnType)) {
+    return [diagnostic(sourceFile, anchor, 'LL103', 'error', asyncMessage(`returns \`${checker.typeToString(returnType)}\``))];
+  }
+  if (!tensorType || isOpen(returnType) || checker.isTypeAssignableTo(returnType, tensorType)) return [];
+  const shown = checker.typeToString(returnType);
+  const what = returnType.flags & ts.TypeFlags.Void ? 'returns nothing' : `returns \`${shown}\``;
+  return [
+    diagnostic(sourceFile, anchor, 'LL102', 'error',
+      `the loss ${what}, but tfjs needs a tf.Tensor to differentiate (a scalar, or one value per sample). Return the tensor itself, e.g. \`tf.mean(tf.square(tf.sub(yTrue, yPred)))\`, not a number read from it.`),
+  ];
+}
+
+function asyncMessage(what: string): string {
+  return `the loss ${what}: tfjs calls it inside its gradient tape and needs a tf.Tensor back at once, not a Promise. Remove \`async\`/\`await\` and compute synchronously with tf ops.`;
+}
+
+/** any, unknown and error types say nothing: the checker could not tell. */
+function isOpen(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+}
+
+function isPromise(type: ts.Type): boolean {
+  const name = type.getSymbol()?.getName();
+  return name === 'Promise' || name === 'PromiseLike';
+}
+
+function firstReturn(fn: ts.FunctionLikeDeclaration): ts.Node | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  let found: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isReturnStatement(node)) found = node;
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
