@@ -38,8 +38,7 @@ const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
 export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   const exports = exportedNames(sf);
   const found: LossCandidate[] = [];
-  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node): void => {
-    const exportName = exports.get(name);
+  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name)): void => {
     const isTagged = hasTag(tagged, 'loss');
     if (exportName === undefined && !isTagged) return;
     const candidate = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
@@ -59,10 +58,10 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
       }
     } else if (ts.isExpressionStatement(statement)) {
       // CommonJS: exports.mse = (yTrue, yPred) => …;  module.exports = { mae(yTrue, yPred) { … } };
-      for (const [name, fn, nameNode] of commonJsFunctions(statement.expression)) consider(name, fn, statement, nameNode, statement);
+      for (const [name, fn, nameNode] of commonJsFunctions(statement.expression)) consider(name, fn, statement, nameNode, statement, name);
     } else if (ts.isExportAssignment(statement)) {
       const fn = unwrapFunction(statement.expression);
-      if (fn) consider('default', fn, statement, statement, statement);
+      if (fn) consider('default', fn, statement, statement, statement, 'default');
     }
   }
   return found;

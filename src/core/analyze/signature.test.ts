@@ -1,0 +1,81 @@
+import * as assert from 'assert';
+import { allDiagnostics, analyzeSource, coveredText, findings, onlyLoss } from '../../../test/helpers/analyze';
+
+const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+describe('signature checks (LL100–LL103) and TypeScript errors (LL001)', () => {
+  it('LL100: a third parameter, with the factory form in the message', () => {
+    const text = `${header}export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1.5): tf.Tensor {
+  return tf.losses.huberLoss(yTrue, yPred, undefined, delta);
+}`;
+    const [d] = onlyLoss(analyzeSource(text)).diagnostics;
+    assert.strictEqual(d?.code, 'LL100');
+    assert.strictEqual(coveredText(text, d), 'yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1.5');
+    assert.match(d.message, /export function huber\(delta = 1\.5\) \{ return \(yTrue, yPred\) => … \}/);
+  });
+
+  it('LL100: a @loss function with one parameter', () => {
+    const text = `/** @loss */\nexport function single(yPred) { return yPred.mean(); }`;
+    assert.deepStrictEqual(findings(analyzeSource(text, { file: 'inline.js' })), ['LL100@1:23']);
+  });
+
+  it('LL101: a parameter typed as something that does not accept a Tensor, in TypeScript and in JSDoc', () => {
+    const text = `${header}export function numbers(yTrue: number, yPred: tf.Tensor): tf.Tensor { return tf.sub(yPred, yTrue); }
+/**
+ * @param {tf.Tensor} yTrue
+ * @param {number[]} yPred
+ */
+export function arrays(yTrue, yPred) { return tf.sub(yTrue, tf.tensor(yPred)); }`;
+    const ts = analyzeSource(text);
+    const [d] = allDiagnostics(ts);
+    assert.deepStrictEqual(findings(ts), ['LL101@1:24']);
+    assert.strictEqual(coveredText(text, d!), 'yTrue: number');
+    assert.match(d!.message, /typed `number`/);
+    const js = analyzeSource(text.replace('yTrue: number', 'yTrue'), { file: 'inline.js' });
+    assert.deepStrictEqual(findings(js, 'LL101'), ['LL101@6:30']);
+  });
+
+  it('LL102: a number, nothing or an array returned; a Scalar or a tidy result is fine', () => {
+    const text = `${header}export function toNumber(yTrue: tf.Tensor, yPred: tf.Tensor): number {
+  return tf.losses.meanSquaredError(yTrue, yPred).dataSync()[0] ?? 0;
+}
+export function nothing(yTrue: tf.Tensor, yPred: tf.Tensor) { tf.sub(yTrue, yPred); }
+export function inferredArray(yTrue: tf.Tensor, yPred: tf.Tensor) { return tf.sub(yTrue, yPred).arraySync(); }
+export function scalar(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar { return tf.mean(tf.square(tf.sub(yTrue, yPred))); }
+export function tidy(yTrue: tf.Tensor, yPred: tf.Tensor) { return tf.tidy(() => tf.mean(tf.abs(tf.sub(yTrue, yPred)))); }`;
+    const analysis = analyzeSource(text);
+    const byLoss = Object.fromEntries(analysis.losses.map((l) => [l.name, l.diagnostics.filter((d) => d.code === 'LL102').map((d) => coveredText(text, d))]));
+    assert.deepStrictEqual(byLoss, {
+      toNumber: ['number'],
+      nothing: ['nothing'],
+      inferredArray: ['return tf.sub(yTrue, yPred).arraySync();'],
+      scalar: [],
+      tidy: [],
+    });
+    assert.match(analysis.losses[1]?.diagnostics[0]?.message ?? '', /returns nothing/);
+  });
+
+  it('LL103: async losses and Promise returns', () => {
+    const text = `${header}export async function later(yTrue: tf.Tensor, yPred: tf.Tensor) { return tf.sub(yTrue, yPred); }
+export function promised(yTrue: tf.Tensor, yPred: tf.Tensor) { return tf.sub(yTrue, yPred).data(); }`;
+    assert.deepStrictEqual(findings(analyzeSource(text), 'LL103'), ['LL103@1:7', 'LL103@2:63']);
+  });
+
+  it('LL001: parse errors and type errors, inside a loss or at file level', () => {
+    const text = `${header}const weight: number = 'heavy';
+export function mse(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.mean(tf.square(tf.sub(yTrue, yPred)), 'last');
+}`;
+    const analysis = analyzeSource(text);
+    assert.deepStrictEqual(analysis.diagnostics.map((d) => `${d.code}@${d.range.start.line}`), ['LL001@1']);
+    assert.match(analysis.diagnostics[0]?.message ?? '', /TypeScript: Type 'string' is not assignable to type 'number'\. \(TS2322\)/);
+    assert.deepStrictEqual(findings({ ...analysis, diagnostics: [] }), ['LL001@3:50']);
+  });
+
+  it('accepts a correct typed loss without findings', () => {
+    const text = `${header}export function mse(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(yTrue, yPred)), -1));
+}`;
+    assert.deepStrictEqual(findings(analyzeSource(text)), []);
+  });
+});
