@@ -26,20 +26,29 @@ const nodeBundles = {
 };
 
 async function buildBundles() {
+  const extension = {
+    ...nodeBundles,
+    entryPoints: { extension: 'src/vscode/extension.ts' },
+    outdir: dist,
+    // Provided by VS Code; esbuild is needed only when a loss runs (see src/core/run/bundle.ts).
+    external: [...nodeBundles.external, 'vscode', 'esbuild'],
+  };
   const options = {
     ...nodeBundles,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { cli: 'src/cli.ts', worker: 'src/core/run/worker.ts', 'analysis-worker': 'src/core/analyze/worker.ts' },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },
     // Looked up only when running from sources; the bundle reads its own copies (see assets.ts).
-    external: [...nodeBundles.external, '@tensorflow/tfjs/package.json', 'typescript/lib/lib.d.ts'],
+    // esbuild bundles user modules at run time: a native binary, installed as a dependency.
+    external: [...nodeBundles.external, '@tensorflow/tfjs/package.json', 'typescript/lib/lib.d.ts', 'esbuild'],
+    // tfjs-backend-wasm's Emscripten glue probes for these; never used in Node's worker threads.
+    mainFields: ['main', 'module'],
   };
   if (watch) {
-    const ctx = await esbuild.context(options);
-    await ctx.watch();
+    for (const o of [options, extension]) await (await esbuild.context(o)).watch();
     console.log('watching…');
   } else {
-    await esbuild.build(options);
+    await Promise.all([esbuild.build(options), esbuild.build(extension)]);
   }
 }
 
@@ -71,6 +80,21 @@ function copyFiles(fromDir, toDir, keep) {
   }
 }
 
+/** dist/snippets.json (contributes.snippets) from the loss templates. */
+async function writeSnippets() {
+  const out = path.resolve('.cache/build/templates.js');
+  await esbuild.build({ ...nodeBundles, minify: false, sourcemap: false, entryPoints: ['src/core/templates.ts'], outfile: out });
+  delete require.cache[out];
+  fs.writeFileSync(path.join(dist, 'snippets.json'), JSON.stringify(require(out).snippetsJson(), null, 2));
+}
+
+/** tfjs's wasm backend binaries, loaded by the worker with setWasmPaths. */
+function copyWasm() {
+  const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
+  for (const name of fs.readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, name), path.join(dist, 'wasm', name));
+}
+
 /** TypeScript's lib files and tfjs's declarations, so that analysis works in a folder with no node_modules. */
 function copyDeclarations() {
   const tsLib = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
@@ -96,5 +120,7 @@ const started = performance.now();
 fs.mkdirSync(dist, { recursive: true });
 await writeRegistry();
 copyDeclarations();
+copyWasm();
+await writeSnippets();
 await buildBundles();
 if (!watch) console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);

@@ -2,10 +2,12 @@
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as path from 'path';
-import { Analyzer } from './core/analyze';
+import { Analyzer, type FileAnalysis } from './core/analyze';
 import { isTask } from './core/analyze/task';
 import { formatText } from './core/format';
 import { summarize, type CheckReport, type FileReport, type LossReport } from './core/report';
+import { checkFileLosses } from './core/run/check-file';
+import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
 
 export const REFERENCES = ['mse', 'mae', 'huber', 'logcosh', 'bce', 'cce', 'sparse-cce', 'hinge', 'kld', 'poisson', 'cosine'] as const;
@@ -83,36 +85,56 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
 export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const started = performance.now();
   const analyzer = new Analyzer();
+  const runner = options.static ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
   const files: FileReport[] = [];
   let unreadable = false;
-  for (const file of options.files) {
-    let text: string;
-    try {
-      text = readSourceFile(file);
-    } catch (error) {
-      if (!(error instanceof SourceFileError)) throw error;
-      err(`loss-lab: ${error.message}\n`);
-      unreadable = true;
-      continue;
+  try {
+    for (const file of options.files) {
+      let text: string;
+      try {
+        text = readSourceFile(file);
+      } catch (error) {
+        if (!(error instanceof SourceFileError)) throw error;
+        err(`loss-lab: ${error.message}\n`);
+        unreadable = true;
+        continue;
+      }
+      const analysis = analyzer.analyze(file, text, { task: options.task });
+      if (runner) await runLosses(runner, analysis, text, options);
+      files.push(toFileReport(file, analysis));
     }
-    const analysis = analyzer.analyze(file, text, { task: options.task });
-    files.push({
-      file: displayPath(file),
-      diagnostics: analysis.diagnostics,
-      losses: analysis.losses.map((loss): LossReport => ({
-        name: loss.name,
-        kind: loss.kind,
-        range: loss.range,
-        task: loss.task,
-        diagnostics: loss.diagnostics,
-        checks: loss.checks,
-      })),
-    });
+  } finally {
+    await runner?.dispose();
   }
   const report: CheckReport = { version: 1, files, summary: summarize(files, performance.now() - started) };
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
   if (unreadable) return 2;
   return report.summary.errors > 0 ? 1 : 0;
+}
+
+async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
+  const checks = await checkFileLosses(runner, path.resolve(analysis.file), text, analysis.losses, {
+    seed: options.seed,
+    timeoutMs: options.timeoutMs,
+    ...(options.reference ? { reference: options.reference } : {}),
+  });
+  for (const loss of analysis.losses) loss.checks = checks.get(loss.name) ?? [];
+}
+
+/** Exactly the contract's fields, in the contract's order. */
+function toFileReport(file: string, analysis: FileAnalysis): FileReport {
+  return {
+    file: displayPath(file),
+    diagnostics: analysis.diagnostics,
+    losses: analysis.losses.map((loss): LossReport => ({
+      name: loss.name,
+      kind: loss.kind,
+      range: loss.range,
+      task: loss.task,
+      diagnostics: loss.diagnostics,
+      checks: loss.checks,
+    })),
+  };
 }
 
 function displayPath(file: string): string {

@@ -105,3 +105,39 @@ describe('loss-lab check --static', () => {
     }
   });
 });
+
+describe('loss-lab check (runtime checks)', function () {
+  this.timeout(120_000);
+  const RUNTIME = 'test/fixtures/runtime';
+
+  it('runs the checks, each with its ms, and keeps stdout pure JSON', () => {
+    const { code, stdout } = run('check', '--json', '--reference', 'mse', `${RUNTIME}/correct.ts`);
+    assert.strictEqual(code, 0, stdout);
+    const report = JSON.parse(stdout) as CheckReport;
+    const mse = report.files[0]?.losses.find((l) => l.name === 'mse');
+    assert.ok(mse);
+    assert.deepStrictEqual(
+      mse.checks.map((c) => c.id),
+      ['runs', 'returns-tensor', 'shape', 'finite', 'finite-at-boundaries', 'zero-at-perfect', 'minimum-at-perfect', 'non-negative', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'deterministic', 'fit', 'reference', 'timeout'],
+    );
+    assert.ok(mse.checks.every((c) => c.status === 'pass' && typeof c.ms === 'number'), JSON.stringify(mse.checks));
+  });
+
+  it('groups checks under each loss with ✓ ! ✗ and exits 1 on a failed check', () => {
+    const { code, stdout } = run('check', `${RUNTIME}/wrong.ts`);
+    assert.strictEqual(code, 1);
+    assert.match(stdout, /^test\/fixtures\/runtime\/wrong\.ts:\d+ {2}lessEqualHuber \(loss, regression\)$/m);
+    assert.match(stdout, /^ {2}✗ gradient: tfjs cannot differentiate the loss: the kernel LessEqual has no gradient/m);
+    assert.match(stdout, /^ {2}✓ runs: /m);
+    assert.match(stdout, /^ {2}! non-negative/m);
+  });
+
+  it('stops a loss that overruns --timeout and still runs the others', () => {
+    const { code, stdout } = run('check', '--json', '--timeout', '3000', `${RUNTIME}/hostile.js`);
+    assert.strictEqual(code, 1);
+    const losses = (JSON.parse(stdout) as CheckReport).files[0]?.losses ?? [];
+    const byName = Object.fromEntries(losses.map((l) => [l.name, l.checks]));
+    assert.strictEqual(byName.loopsForever?.find((c) => c.id === 'timeout')?.status, 'fail');
+    assert.ok(byName.fine?.every((c) => c.status !== 'fail'), JSON.stringify(byName.fine));
+  });
+});

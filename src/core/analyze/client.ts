@@ -1,0 +1,58 @@
+// Talks to the analysis worker (worker.ts): started on first use, restarted if it dies.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { AnalyzeOptions, FileAnalysis } from '.';
+import type { AnalysisReply } from './worker';
+
+export class AnalysisClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (a: FileAnalysis) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly workerFile = findBuilt('analysis-worker.js')) {}
+
+  analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, file, text, options });
+    });
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerFile);
+    worker.on('message', (reply: AnalysisReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if ('analysis' in reply) waiting.resolve(reply.analysis);
+      else waiting.reject(new Error(reply.error));
+    });
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const [, waiting] of this.pending) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the analysis worker stopped (exit ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+/** A file the build puts next to the bundles (dist/), found from sources too. */
+export function findBuilt(name: string): string {
+  const candidates = [path.join(__dirname, name)];
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', name));
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`${name} not found: run \`npm run build\` first`);
+  return found;
+}

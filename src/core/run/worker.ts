@@ -1,0 +1,108 @@
+// The worker thread that runs user losses: tfjs on the wasm backend (cpu where wasm lacks a
+// kernel), the bundled module evaluated once per version, the checks run, results posted back.
+// Whatever the loss does here (throw, loop, exhaust memory, process.exit) stays here: the runner
+// watches this thread and replaces it.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'module';
+import * as path from 'path';
+import * as vm from 'vm';
+import { parentPort } from 'worker_threads';
+import { runChecks } from '../checks';
+import { REFERENCE_NAMES, type ReferenceName } from '../checks/reference';
+import type { CheckResult } from '../report';
+import { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX } from './bundle';
+import type { CheckJob, WorkerReply, WorkerRequest } from './protocol';
+
+const MISSING_KERNEL = /not yet implemented or not found in the registry|kernel .* not (registered|found)/i;
+const modules = new Map<string, Record<string, unknown>>();
+let preferred = 'cpu';
+
+function post(reply: WorkerReply): void {
+  parentPort?.postMessage(reply);
+}
+
+async function initBackend(): Promise<string> {
+  // wasm evaluates losses 5–30× faster than cpu here (DESIGN.md); its .wasm files sit next to us.
+  try {
+    setWasmPaths(`${path.join(__dirname, 'wasm')}${path.sep}`);
+    if (await tf.setBackend('wasm')) {
+      await tf.ready();
+      return 'wasm';
+    }
+  } catch {
+    // no wasm here: the cpu backend below is the fallback, and the result says which ran
+  }
+  await tf.setBackend('cpu');
+  return 'cpu';
+}
+
+function loadModule(job: CheckJob): Record<string, unknown> {
+  const cached = modules.get(job.code);
+  if (cached) return cached;
+  const global = globalThis as Record<string, unknown>;
+  global[BUNDLE_TFJS] = tf;
+  global.tf = tf; // scripts written for a <script src="tf.min.js"> page use the global tf
+  global.require = createRequire(job.file);
+  global[BUNDLE_EXPORTS] = undefined;
+  vm.runInThisContext(job.code, { filename: job.file });
+  const exports = (global[BUNDLE_EXPORTS] ?? {}) as Record<string, unknown>;
+  if (modules.size > 20) modules.clear();
+  modules.set(job.code, exports);
+  return exports;
+}
+
+type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => unknown;
+
+function resolveLoss(job: CheckJob): Loss | string {
+  let exports: Record<string, unknown>;
+  try {
+    exports = loadModule(job);
+  } catch (error) {
+    return `the module throws when it loads: ${(error as Error)?.message ?? String(error)}`;
+  }
+  const value = exports[job.exportName] ?? exports[HIDDEN_EXPORT_PREFIX + job.exportName] ?? (job.exportName === 'default' ? exports : undefined);
+  if (typeof value !== 'function') return `the module does not export a function named ${job.exportName}`;
+  if (job.kind === 'loss') return value as Loss;
+  try {
+    const made = (value as (...args: unknown[]) => unknown)(...(job.factoryArgs ?? []));
+    return typeof made === 'function' ? (made as Loss) : `the factory ${job.exportName}() returned ${typeof made}, not a function`;
+  } catch (error) {
+    return `the factory ${job.exportName}() throws: ${(error as Error)?.message ?? String(error)}`;
+  }
+}
+
+async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: string }> {
+  const loss = resolveLoss(job);
+  if (typeof loss === 'string') return { checks: [{ id: 'runs', status: 'fail', message: loss, ms: 0 }], backend: tf.getBackend() };
+  const reference = (REFERENCE_NAMES as readonly string[]).includes(job.reference ?? '') ? (job.reference as ReferenceName) : undefined;
+  const options = { task: job.task, seed: job.seed, ...(job.batch ? { batch: job.batch } : {}), ...(reference ? { reference } : {}) };
+  let checks = await runChecks(loss, options);
+  if (tf.getBackend() !== 'cpu' && checks.some((c) => MISSING_KERNEL.test(c.message))) {
+    // wasm lacks some kernels (UnsortedSegmentSum for the gradient of gather, Einsum…): run on cpu.
+    await tf.setBackend('cpu');
+    try {
+      checks = await runChecks(loss, options);
+    } finally {
+      await tf.setBackend(preferred);
+    }
+    return { checks, backend: 'cpu' };
+  }
+  return { checks, backend: tf.getBackend() };
+}
+
+async function main(): Promise<void> {
+  // An async loss's promise that rejects later: returns-tensor already reports the Promise.
+  process.on('unhandledRejection', () => undefined);
+  preferred = await initBackend();
+  parentPort?.on('message', (request: WorkerRequest) => {
+    if (request?.type !== 'check') return;
+    check(request.job).then(
+      ({ checks, backend }) => post({ type: 'checks', id: request.id, checks, backend }),
+      (error: unknown) => post({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) }),
+    );
+  });
+  post({ type: 'ready', backend: preferred });
+}
+
+void main();

@@ -1,0 +1,87 @@
+// Runtime checks end to end: real loss files analysed, bundled with esbuild, run in the real worker
+// (dist/worker.js, built by npm test) on real tfjs.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer } from '../../src/core/analyze';
+import { checkFileLosses } from '../../src/core/run/check-file';
+import { LossRunner } from '../../src/core/run/runner';
+import type { CheckId, CheckResult } from '../../src/core/report';
+
+const RUNTIME = path.resolve(__dirname, '..', 'fixtures', 'runtime');
+const ARTICLE = path.resolve(__dirname, '..', 'fixtures', 'article');
+
+describe('runtime checks', function () {
+  this.timeout(120_000);
+  const analyzer = new Analyzer();
+  const runner = new LossRunner({ timeoutMs: 20_000 });
+  after(() => runner.dispose());
+
+  async function check(file: string, options: { reference?: string; timeoutMs?: number } = {}): Promise<Map<string, CheckResult[]>> {
+    const text = fs.readFileSync(file, 'utf8');
+    const analysis = analyzer.analyze(file, text, { types: 'off' });
+    return checkFileLosses(runner, file, text, analysis.losses, { seed: 1, ...options });
+  }
+
+  function status(checks: CheckResult[] | undefined, id: CheckId): string {
+    const found = checks?.find((c) => c.id === id);
+    return found ? found.status : 'missing';
+  }
+
+  function failing(checks: CheckResult[] | undefined): string[] {
+    return (checks ?? []).filter((c) => c.status === 'fail').map((c) => c.id);
+  }
+
+  it('passes every check on correct losses', async () => {
+    const results = await check(path.join(RUNTIME, 'correct.ts'), { reference: 'mse' });
+    for (const [name, checks] of results) {
+      assert.deepStrictEqual(failing(checks), [], `${name}: ${JSON.stringify(checks.filter((c) => c.status === 'fail'))}`);
+      for (const id of ['runs', 'returns-tensor', 'shape', 'finite', 'finite-at-boundaries', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'fit', 'timeout'] as const) {
+        assert.strictEqual(status(checks, id), 'pass', `${name} ${id}: ${checks.find((c) => c.id === id)?.message}`);
+      }
+      assert.ok(checks.every((c) => typeof c.ms === 'number' && c.ms >= 0), 'every check carries its ms');
+    }
+    assert.strictEqual(status(results.get('mse'), 'reference'), 'pass', 'mse matches the built-in mse');
+    assert.strictEqual(status(results.get('mae'), 'reference'), 'warn', 'mae differs from mse');
+  });
+
+  it('fails the check each wrong loss gets wrong', async () => {
+    const results = await check(path.join(RUNTIME, 'wrong.ts'));
+    assert.strictEqual(status(results.get('wrongCustomGrad'), 'gradcheck'), 'fail');
+    const lessEqual = results.get('lessEqualHuber');
+    assert.strictEqual(status(lessEqual, 'gradient'), 'fail');
+    assert.match(lessEqual?.find((c) => c.id === 'gradient')?.message ?? '', /LessEqual/);
+    assert.strictEqual(status(lessEqual, 'fit'), 'fail');
+    assert.strictEqual(status(results.get('unclippedLogLoss'), 'finite-at-boundaries'), 'fail');
+    const leak = results.get('leaky')?.find((c) => c.id === 'no-leak');
+    assert.strictEqual(leak?.status, 'fail');
+    assert.strictEqual(leak?.value, 1, 'one tensor per call');
+    assert.strictEqual(status(results.get('broadcastBug'), 'shape'), 'fail');
+    assert.strictEqual(status(results.get('negatedMse'), 'minimum-at-perfect'), 'fail');
+  });
+
+  it('survives losses that throw, loop forever, exit, or exhaust memory, and runs the rest', async () => {
+    const results = await check(path.join(RUNTIME, 'hostile.js'), { timeoutMs: 4000 });
+    assert.match(results.get('throws')?.find((c) => c.id === 'runs')?.message ?? '', /boom/);
+    assert.strictEqual(status(results.get('returnsNumber'), 'returns-tensor'), 'fail');
+    assert.strictEqual(status(results.get('loopsForever'), 'timeout'), 'fail');
+    assert.match(results.get('exits')?.find((c) => c.id === 'runs')?.message ?? '', /process\.exit/);
+    assert.match(results.get('exhaustsMemory')?.find((c) => c.id === 'runs')?.message ?? '', /out of memory/);
+    assert.strictEqual(status(results.get('hugeTensor'), 'runs'), 'fail');
+    assert.deepStrictEqual(failing(results.get('fine')), [], 'the runner recovered for the next loss');
+  });
+
+  it('bundles relative imports, and names an import that cannot be found', async () => {
+    assert.deepStrictEqual(failing((await check(path.join(RUNTIME, 'uses-helper.ts'))).get('viaHelper')), []);
+    const missing = (await check(path.join(RUNTIME, 'missing-import.ts'))).get('smoothed');
+    assert.strictEqual(status(missing, 'runs'), 'fail');
+    assert.match(missing?.[0]?.message ?? '', /"\.\/does-not-exist" cannot be found/);
+  });
+
+  it("behaves as expected on the article's losses", async () => {
+    const mse = (await check(path.join(ARTICLE, 'mse.js'))).get('meanSquaredError');
+    assert.deepStrictEqual(failing(mse), []);
+    const mae = (await check(path.join(ARTICLE, 'mae.js'))).get('meanAbsoluteError');
+    assert.deepStrictEqual(failing(mae), []);
+  });
+});
