@@ -10,7 +10,11 @@ type Outcome = Omit<CheckResult, 'ms'>;
 export function checkRunsAndReturns(ctx: CheckContext): { runs: Outcome; returns: Outcome; output?: { shape: number[]; dtype: string } } {
   let out: unknown;
   try {
-    out = ctx.loss(ctx.typical.yTrue, ctx.typical.yPred);
+    // Inside tf.tidy, as tfjs calls a loss: its intermediate tensors go; a returned tensor stays.
+    tf.tidy(() => {
+      out = ctx.loss(ctx.typical.yTrue, ctx.typical.yPred);
+      return out instanceof tf.Tensor ? out : undefined;
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

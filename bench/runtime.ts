@@ -1,0 +1,109 @@
+// Runtime checks: a full check of one loss cold and warm; the gradient check batched against
+// element by element; model.fit with a custom MSE against the built-in; tensors alive after 1000
+// checks. Measured side by side in this one run.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer } from '../src/core/analyze';
+import { runChecks } from '../src/core/checks';
+import { checkGradient } from '../src/core/checks/gradcheck';
+import { checkFileLosses } from '../src/core/run/check-file';
+import { LossRunner } from '../src/core/run/runner';
+
+const ROOT = path.resolve(__dirname, '..');
+type Rows = Array<[string, string]>;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function fullCheck(rows: Rows): Promise<void> {
+  const file = path.join(ROOT, 'test', 'fixtures', 'runtime', 'correct.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const losses = new Analyzer().analyze(file, text, { types: 'off' }).losses.filter((l) => l.name === 'mse');
+  const runner = new LossRunner({ timeoutMs: 60_000 });
+  let t = performance.now();
+  await checkFileLosses(runner, file, text, losses, { seed: 1 });
+  const cold = performance.now() - t;
+  const warm: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    t = performance.now();
+    await checkFileLosses(runner, file, text, losses, { seed: 1 });
+    warm.push(performance.now() - t);
+  }
+  await runner.dispose();
+  rows.push(['full runtime check of one loss (mse), cold: worker start + bundle + 16 checks', `${cold.toFixed(0)} ms`]);
+  const m = median(warm);
+  rows.push(['full runtime check of one loss (mse), warm (median of 10)', `${m.toFixed(0)} ms (target ≤ 500 ms: ${m <= 500 ? 'met' : 'NOT met'})`]);
+}
+
+function gradcheckCost(rows: Rows): void {
+  const t = tf.randomNormal([64, 10], 0, 1, 'float32', 1);
+  const p = tf.randomNormal([64, 10], 0, 1, 'float32', 2);
+  const mse = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(a, b)), -1);
+  const time = (batched: boolean): { ms: number; evaluations: number; status: string } => {
+    const started = performance.now();
+    const r = checkGradient(mse, t, p, { batched, maxElements: 640 });
+    return { ms: performance.now() - started, evaluations: r.evaluations, status: r.status };
+  };
+  time(true); // warm-up
+  const batched = time(true);
+  const single = time(false);
+  tf.dispose([t, p]);
+  rows.push(['gradcheck [64, 10] mse, batched', `${batched.evaluations} evaluations, ${batched.ms.toFixed(0)} ms, ${batched.status}`]);
+  rows.push(['gradcheck [64, 10] mse, element by element', `${single.evaluations} evaluations, ${single.ms.toFixed(0)} ms, ${single.status}`]);
+  rows.push(['gradcheck batched / element by element', `${(batched.evaluations / single.evaluations).toFixed(3)} of the evaluations, ${(batched.ms / single.ms).toFixed(3)} of the time`]);
+}
+
+async function fitCost(rows: Rows): Promise<void> {
+  const x = tf.randomNormal([256, 8], 0, 1, 'float32', 3);
+  const y = tf.randomNormal([256, 4], 0, 1, 'float32', 4);
+  const fit = async (loss: string | ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor)): Promise<number> => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }), tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) })] });
+    const optimizer = tf.train.adam(0.01);
+    model.compile({ optimizer, loss });
+    const started = performance.now();
+    await model.fit(x, y, { epochs: 20, batchSize: 32, verbose: 0 });
+    const ms = performance.now() - started;
+    model.dispose();
+    optimizer.dispose();
+    return ms;
+  };
+  const custom = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(a, b)), -1);
+  await fit(custom); // warm-up of both paths
+  await fit('meanSquaredError');
+  const customMs: number[] = [];
+  const builtInMs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    customMs.push(await fit(custom));
+    builtInMs.push(await fit('meanSquaredError'));
+  }
+  tf.dispose([x, y]);
+  const ratio = median(customMs) / median(builtInMs);
+  rows.push([`model.fit 20 epochs [256, 8] → [256, 4] on ${tf.getBackend()}, custom MSE (median of 5)`, `${median(customMs).toFixed(0)} ms`]);
+  rows.push([`model.fit 20 epochs, built-in 'meanSquaredError' (median of 5, interleaved)`, `${median(builtInMs).toFixed(0)} ms`]);
+  rows.push(['custom / built-in', `${ratio.toFixed(3)} (target ≤ 1.05: ${ratio <= 1.05 ? 'met' : 'NOT met'})`]);
+}
+
+async function tensorsAfterChecks(rows: Rows): Promise<void> {
+  const mse = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(a, b)), -1);
+  await runChecks(mse, { task: 'regression', seed: 1 });
+  const before = tf.memory().numTensors;
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) await runChecks(mse, { task: 'regression', seed: i });
+  const after = tf.memory().numTensors;
+  rows.push(['tensors alive before / after 1000 full checks (in process)', `${before} / ${after} (target unchanged: ${before === after ? 'met' : 'NOT met'}), ${((performance.now() - started) / 1000).toFixed(1)} ms per check`]);
+}
+
+export async function benchRuntime(): Promise<Rows> {
+  setWasmPaths(`${path.join(ROOT, 'dist', 'wasm')}${path.sep}`);
+  await tf.setBackend('wasm');
+  const rows: Rows = [];
+  await fullCheck(rows);
+  gradcheckCost(rows);
+  await fitCost(rows);
+  await tensorsAfterChecks(rows);
+  return rows;
+}
