@@ -3,27 +3,44 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AnalyzeOptions, FileAnalysis } from '.';
-import type { AnalysisReply } from './worker';
+import type { Fix } from '../fixes';
+import type { Diagnostic } from '../report';
+import type { AnalysisReply, AnalysisRequest } from './worker';
+
+type Pending = { resolve: (reply: AnalysisReply) => void; reject: (e: Error) => void };
+type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 
 export class AnalysisClient {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (a: FileAnalysis) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
 
   constructor(private readonly workerFile = findBuilt('analysis-worker.js')) {}
 
-  analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
-    const worker = this.ensure();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, file, text, options });
-    });
+  async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
+    const reply = await this.request({ kind: 'analyze', file, text, options });
+    if ('analysis' in reply) return reply.analysis;
+    throw new Error('error' in reply ? reply.error : 'unexpected reply');
+  }
+
+  async fixes(file: string, text: string, diagnostic: Diagnostic): Promise<Fix[]> {
+    const reply = await this.request({ kind: 'fixes', file, text, diagnostic });
+    if ('fixes' in reply) return reply.fixes;
+    throw new Error('error' in reply ? reply.error : 'unexpected reply');
   }
 
   dispose(): void {
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  private request(body: Body<AnalysisRequest>): Promise<AnalysisReply> {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...body, id });
+    });
   }
 
   private ensure(): Worker {
@@ -33,8 +50,7 @@ export class AnalysisClient {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if ('analysis' in reply) waiting.resolve(reply.analysis);
-      else waiting.reject(new Error(reply.error));
+      waiting.resolve(reply);
     });
     const fail = (error: Error): void => {
       if (this.worker === worker) this.worker = undefined;

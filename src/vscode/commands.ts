@@ -1,0 +1,131 @@
+// The palette commands ("Loss Lab: …") and the CodeLens commands, as small functions over the
+// documents, the runtime and the Testing view.
+import * as vscode from 'vscode';
+import type { LossInfo } from '../core/analyze';
+import { TASKS } from '../core/report';
+import { isLossDocument, type LossDocuments } from './documents';
+import type { Log } from './log';
+import type { PreviewPanels } from './panel';
+import type { LossTests } from './testing';
+import { TEMPLATES } from '../core/templates';
+
+export interface CommandDeps {
+  documents: LossDocuments;
+  tests: LossTests;
+  log: Log;
+  panels: PreviewPanels;
+}
+
+/** The document and losses a command is about: CodeLens arguments, else the cursor or the file. */
+async function target(deps: CommandDeps, uri: vscode.Uri | undefined, name: string | undefined, scope: 'cursor' | 'file'): Promise<{ doc: vscode.TextDocument; losses: LossInfo[] } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+  if (!doc || !isLossDocument(doc)) {
+    void vscode.window.showInformationMessage('Loss Lab: open a TypeScript or JavaScript file with a loss function first.');
+    return undefined;
+  }
+  const analysis = await deps.documents.analysisOf(doc);
+  let losses = analysis.losses;
+  if (name !== undefined) losses = losses.filter((l) => l.name === name);
+  else if (scope === 'cursor' && editor) {
+    const line = editor.selection.active.line;
+    losses = losses.filter((l) => l.range.start.line <= line && line <= l.range.end.line);
+  }
+  if (losses.length === 0) {
+    void vscode.window.showInformationMessage(
+      scope === 'cursor' ? 'Loss Lab: the cursor is not in a loss function.' : 'Loss Lab: no loss function in this file (an exported (yTrue, yPred) => tf.Tensor, or one tagged @loss).',
+    );
+    return undefined;
+  }
+  return { doc, losses };
+}
+
+async function checkAndSummarize(deps: CommandDeps, doc: vscode.TextDocument, losses: LossInfo[], token?: vscode.CancellationToken): Promise<void> {
+  const results = await deps.tests.runLosses(doc, losses, token);
+  if (results.size === 0) return;
+  const failed = [...results].flatMap(([name, checks]) => checks.filter((c) => c.status === 'fail').map((c) => `${name}: ${c.id}`));
+  const summary = failed.length === 0 ? `all checks pass for ${[...results.keys()].join(', ')}` : `failed ${failed.join('; ')}`;
+  deps.log.info(`Check: ${summary}`);
+  const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`Loss Lab: ${summary}`, 'Show Results').then((choice) => choice && vscode.commands.executeCommand('workbench.view.testing.focus'));
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const register = (id: string, run: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  };
+
+  register('lossLab.checkLoss', async (uri?: vscode.Uri, name?: string) => {
+    const found = await target(deps, uri, name, 'cursor');
+    if (found) await checkAndSummarize(deps, found.doc, found.losses);
+  });
+
+  register('lossLab.checkFile', async (uri?: vscode.Uri) => {
+    const found = await target(deps, uri, undefined, 'file');
+    if (found) await checkAndSummarize(deps, found.doc, found.losses);
+  });
+
+  register('lossLab.gradientCheck', async (uri?: vscode.Uri, name?: string) => {
+    const found = await target(deps, uri, name, 'cursor');
+    if (!found) return;
+    const results = await deps.tests.runLosses(found.doc, found.losses);
+    for (const [loss, checks] of results) {
+      const gradcheck = checks.find((c) => c.id === 'gradcheck') ?? checks.find((c) => c.status === 'fail');
+      if (!gradcheck) continue;
+      const show = gradcheck.status === 'fail' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(`Loss Lab: ${loss} ${gradcheck.id}: ${gradcheck.message}`);
+    }
+  });
+
+  register('lossLab.checkWorkspace', () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loss Lab: checking the workspace', cancellable: true }, async (progress, token) => {
+      const files = await vscode.workspace.findFiles('**/*.{ts,js,mts,mjs,cts,cjs}', '{**/node_modules/**,**/dist/**,**/out/**,**/*.d.ts}', 500, token);
+      let done = 0;
+      for (const uri of files) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: (100 * 1) / Math.max(files.length, 1) });
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const analysis = await deps.documents.analysisOf(doc);
+        if (analysis.losses.length > 0) {
+          await deps.tests.runLosses(doc, analysis.losses, token);
+          done += analysis.losses.length;
+        }
+      }
+      deps.log.info(`Check Workspace: ${done} losses checked${token.isCancellationRequested ? ' (cancelled)' : ''}`);
+    }),
+  );
+
+  register('lossLab.openPreview', async (uri?: vscode.Uri, name?: string) => {
+    const found = await target(deps, uri, name, 'cursor');
+    if (found) deps.panels.show(found.doc, found.losses[0] as LossInfo, 'curves');
+  });
+
+  register('lossLab.train', async (uri?: vscode.Uri, name?: string) => {
+    const found = await target(deps, uri, name, 'cursor');
+    if (found) deps.panels.show(found.doc, found.losses[0] as LossInfo, 'training');
+  });
+
+  register('lossLab.newLossFromTemplate', async () => {
+    const picked = await vscode.window.showQuickPick(
+      TEMPLATES.map((t) => ({ label: t.label, description: t.task, detail: t.detail, template: t })),
+      { placeHolder: 'A loss to start from: every template passes every check' },
+    );
+    if (!picked) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: picked.template.body });
+    await vscode.window.showTextDocument(doc);
+  });
+
+  register('lossLab.selectTask', async () => {
+    const current = vscode.workspace.getConfiguration('lossLab').get<string>('task', 'auto');
+    const picked = await vscode.window.showQuickPick(
+      ['auto', ...TASKS].map((task) => ({ label: task, description: task === current ? 'current' : undefined })),
+      { placeHolder: 'Task preset for the sample tensors (a @lossTask tag on a loss wins)' },
+    );
+    if (!picked) return;
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('lossLab').update('task', picked.label, target);
+    deps.documents.reanalyzeAll();
+  });
+
+  register('lossLab.showOutput', () => deps.log.show());
+}

@@ -1,0 +1,108 @@
+// The latest analysis of each open loss file: diagnostics in the Problems panel, and the losses
+// that CodeLens, the Testing view and quick fixes read. Analysis runs on the unsaved text, first
+// without types on every edit (fast), then with TypeScript's checker once typing pauses.
+import * as vscode from 'vscode';
+import type { FileAnalysis, LossInfo } from '../core/analyze';
+import type { AnalysisClient } from '../core/analyze/client';
+import type { TaskOption } from '../core/analyze/task';
+import { toDiagnostic } from './convert';
+import type { Log } from './log';
+
+const LINT_DELAY_MS = 150;
+const TYPES_DELAY_MS = 700;
+export const LOSS_LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
+
+export function isLossDocument(doc: vscode.TextDocument): boolean {
+  return LOSS_LANGUAGES.includes(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+}
+
+export class LossDocuments implements vscode.Disposable {
+  private readonly analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Fires when a document's analysis is new: CodeLens, the Testing view and the status bar listen. */
+  readonly onDidAnalyze = this.changed.event;
+
+  constructor(
+    private readonly client: AnalysisClient,
+    private readonly collection: vscode.DiagnosticCollection,
+    private readonly docs: (code: string) => vscode.Uri,
+    private readonly task: () => TaskOption,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, LINT_DELAY_MS)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc)),
+      this.changed,
+    );
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** The analysis of the document's current text (analysing it now if needed). */
+  async analysisOf(doc: vscode.TextDocument): Promise<FileAnalysis> {
+    const known = this.analyses.get(doc.uri.toString());
+    if (known && known.version === doc.version) return known.analysis;
+    return this.analyze(doc, 'full');
+  }
+
+  /** The last analysis, whatever its version: for CodeLens, which must answer at once. */
+  latest(doc: vscode.TextDocument): FileAnalysis | undefined {
+    return this.analyses.get(doc.uri.toString())?.analysis;
+  }
+
+  lossAt(doc: vscode.TextDocument, position: vscode.Position): LossInfo | undefined {
+    return this.latest(doc)?.losses.find((l) => l.range.start.line <= position.line && position.line <= l.range.end.line);
+  }
+
+  reanalyzeAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!isLossDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        void this.analyze(doc, 'off').then(() => {
+          this.timers.set(key, setTimeout(() => void this.analyze(doc, 'full'), TYPES_DELAY_MS));
+        });
+      }, delay),
+    );
+  }
+
+  private async analyze(doc: vscode.TextDocument, types: 'off' | 'full'): Promise<FileAnalysis> {
+    const version = doc.version;
+    const started = performance.now();
+    const analysis = await this.client.analyze(doc.uri.fsPath, doc.getText(), { types, task: this.task() }).catch((error: Error) => {
+      this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
+      throw error;
+    });
+    this.log.info(`analysed ${vscode.workspace.asRelativePath(doc.uri)} (${types === 'off' ? 'lints' : 'with types'}) in ${Math.round(performance.now() - started)} ms: ${analysis.losses.length} losses`);
+    if (doc.isClosed || doc.version !== version) return analysis;
+    // A fast pass must not erase type errors the slow pass found for this same version.
+    const previous = this.analyses.get(doc.uri.toString());
+    if (types === 'off' && previous?.version === version) return previous.analysis;
+    this.analyses.set(doc.uri.toString(), { version, analysis });
+    const all = [...analysis.diagnostics, ...analysis.losses.flatMap((l) => l.diagnostics)];
+    this.collection.set(doc.uri, all.map((d) => toDiagnostic(d, this.docs)));
+    this.changed.fire(doc);
+    return analysis;
+  }
+
+  private forget(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.analyses.delete(key);
+    this.collection.delete(doc.uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

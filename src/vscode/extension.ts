@@ -1,0 +1,76 @@
+// Loss Lab's entry point: wires the parts together. The analysis (TypeScript) and the runtime
+// (tfjs) live in worker threads started on first use, so activation loads neither.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { AnalysisClient } from '../core/analyze/client';
+import { LossCodeLenses } from './codelens';
+import { registerCommands } from './commands';
+import { LOSS_LANGUAGES, LossDocuments } from './documents';
+import { Log } from './log';
+import { PreviewPanels } from './panel';
+import { LossQuickFixes } from './quickfix';
+import { LossRuntime } from './runtime';
+import { readSettings } from './settings';
+import { LossStatus } from './status';
+import { LossTests } from './testing';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = new Log();
+  const client = new AnalysisClient();
+  const collection = vscode.languages.createDiagnosticCollection('lossLab');
+  const documents = new LossDocuments(client, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
+  const runtime = new LossRuntime(log);
+  const tests = new LossTests(documents, runtime);
+  const panels = new PreviewPanels(context.extensionUri, runtime);
+  const selector = LOSS_LANGUAGES.map((language) => ({ language }));
+  const lenses = new LossCodeLenses(documents);
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => client.dispose() },
+    collection,
+    documents,
+    runtime,
+    tests,
+    panels,
+    lenses,
+    new LossStatus(documents, runtime),
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.languages.registerCodeActionsProvider(selector, new LossQuickFixes(client), { providedCodeActionKinds: LossQuickFixes.kinds }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const analysis = documents.latest(doc);
+      if (readSettings().checkOnSave && analysis?.losses.length && vscode.workspace.isTrusted) void tests.runLosses(doc, analysis.losses);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLab.task') && documents.reanalyzeAll()),
+  );
+  registerCommands(context, { documents, tests, log, panels });
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}
+
+/** LL200 → README.md at the line of its entry in the codes table. */
+function readmeLinks(extensionUri: vscode.Uri): (code: string) => vscode.Uri {
+  const readme = vscode.Uri.joinPath(extensionUri, 'README.md');
+  let lines: Map<string, number> | undefined;
+  return (code) => {
+    if (!lines) {
+      lines = new Map();
+      try {
+        fs.readFileSync(readme.fsPath, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            const anchor = /<a id="(ll\d{3})"><\/a>/.exec(line);
+            if (anchor?.[1]) lines?.set(anchor[1], i + 1);
+          });
+      } catch {
+        // no README next to the extension: the link opens the top of nothing; the code still shows
+      }
+    }
+    const line = lines.get(code.toLowerCase());
+    return line ? readme.with({ fragment: `L${line}` }) : readme;
+  };
+}

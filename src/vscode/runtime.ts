@@ -1,0 +1,64 @@
+// Running losses from the editor: only in a trusted workspace, in the runner's worker thread, with
+// the settings' seed, timeout and reference. Results are kept per document for the status bar.
+import * as vscode from 'vscode';
+import type { LossInfo } from '../core/analyze';
+import type { CheckResult } from '../core/report';
+import { checkFileLosses } from '../core/run/check-file';
+import { LossRunner } from '../core/run/runner';
+import type { Log } from './log';
+import { readSettings } from './settings';
+
+export type CheckResults = Map<string, CheckResult[]>;
+
+export class LossRuntime implements vscode.Disposable {
+  private runner: LossRunner | undefined;
+  private readonly results = new Map<string, CheckResults>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidCheck = this.changed.event;
+
+  constructor(private readonly log: Log) {}
+
+  /** Whether code may run here; if not, says so once, with a way to change it. */
+  mayRun(): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    this.log.info('a run was refused: the workspace is not trusted');
+    void vscode.window
+      .showWarningMessage('Loss Lab runs losses only in a trusted workspace. Static analysis still works here.', 'Manage Workspace Trust')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+
+  async check(doc: vscode.TextDocument, losses: readonly LossInfo[], token?: vscode.CancellationToken): Promise<CheckResults> {
+    if (!this.mayRun() || losses.length === 0) return new Map();
+    const settings = readSettings();
+    this.runner ??= new LossRunner({ timeoutMs: settings.timeoutMs });
+    const results: CheckResults = new Map();
+    for (const loss of losses) {
+      if (token?.isCancellationRequested) break;
+      const started = performance.now();
+      const checks = await checkFileLosses(this.runner, doc.uri.fsPath, doc.getText(), [loss], {
+        seed: settings.seed,
+        timeoutMs: settings.timeoutMs,
+        batch: settings.batchSize,
+        ...(settings.reference ? { reference: settings.reference } : {}),
+      });
+      const list = checks.get(loss.name) ?? [];
+      results.set(loss.name, list);
+      const failed = list.filter((c) => c.status === 'fail').map((c) => c.id);
+      this.log.info(`checked ${loss.name} in ${Math.round(performance.now() - started)} ms: ${failed.length ? `failed ${failed.join(', ')}` : 'all passed'}`);
+    }
+    const key = doc.uri.toString();
+    this.results.set(key, new Map([...(this.results.get(key) ?? []), ...results]));
+    this.changed.fire(doc.uri);
+    return results;
+  }
+
+  resultsFor(uri: vscode.Uri): CheckResults | undefined {
+    return this.results.get(uri.toString());
+  }
+
+  dispose(): void {
+    void this.runner?.dispose();
+    this.changed.dispose();
+  }
+}
