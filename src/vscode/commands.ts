@@ -2,7 +2,7 @@
 // documents, the runtime and the Testing view.
 import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
-import { TASKS } from '../core/report';
+import { TASKS, type CheckResult } from '../core/report';
 import { isLossDocument, type LossDocuments } from './documents';
 import type { Log } from './log';
 import type { PreviewPanels } from './panel';
@@ -40,14 +40,16 @@ async function target(deps: CommandDeps, uri: vscode.Uri | undefined, name: stri
   return { doc, losses };
 }
 
-async function checkAndSummarize(deps: CommandDeps, doc: vscode.TextDocument, losses: LossInfo[], token?: vscode.CancellationToken): Promise<void> {
+/** Runs the checks, tells the user, and returns the results (loss name → checks) to the caller. */
+async function checkAndSummarize(deps: CommandDeps, doc: vscode.TextDocument, losses: LossInfo[], token?: vscode.CancellationToken): Promise<Record<string, CheckResult[]>> {
   const results = await deps.tests.runLosses(doc, losses, token);
-  if (results.size === 0) return;
+  if (results.size === 0) return {};
   const failed = [...results].flatMap(([name, checks]) => checks.filter((c) => c.status === 'fail').map((c) => `${name}: ${c.id}`));
   const summary = failed.length === 0 ? `all checks pass for ${[...results.keys()].join(', ')}` : `failed ${failed.join('; ')}`;
   deps.log.info(`Check: ${summary}`);
   const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(`Loss Lab: ${summary}`, 'Show Results').then((choice) => choice && vscode.commands.executeCommand('workbench.view.testing.focus'));
+  return Object.fromEntries(results);
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
@@ -57,12 +59,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   register('lossLab.checkLoss', async (uri?: vscode.Uri, name?: string) => {
     const found = await target(deps, uri, name, 'cursor');
-    if (found) await checkAndSummarize(deps, found.doc, found.losses);
+    return found ? checkAndSummarize(deps, found.doc, found.losses) : {};
   });
 
   register('lossLab.checkFile', async (uri?: vscode.Uri) => {
     const found = await target(deps, uri, undefined, 'file');
-    if (found) await checkAndSummarize(deps, found.doc, found.losses);
+    return found ? checkAndSummarize(deps, found.doc, found.losses) : {};
   });
 
   register('lossLab.gradientCheck', async (uri?: vscode.Uri, name?: string) => {

@@ -14,7 +14,13 @@ import { readSettings } from './settings';
 import { LossStatus } from './status';
 import { LossTests } from './testing';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: for the integration tests, which cannot see a test controller's items otherwise. */
+export interface LossLabApi {
+  activationMs: number;
+  testController: vscode.TestController;
+}
+
+export function activate(context: vscode.ExtensionContext): LossLabApi {
   const started = performance.now();
   const log = new Log();
   const client = new AnalysisClient();
@@ -45,7 +51,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLab.task') && documents.reanalyzeAll()),
   );
   registerCommands(context, { documents, tests, log, panels });
-  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs, testController: tests.controller };
 }
 
 export function deactivate(): void {
