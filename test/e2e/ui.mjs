@@ -1,7 +1,14 @@
 // UI tests: a user's session in the real workbench with the packaged .vsix installed. Each test
 // returns [name, ok, detail]; screenshots go to test-results/.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+/** The files inside a .vsix (a zip), read with Python's zipfile: no unzip needed. */
+function vsixFiles(vsix) {
+  const script = 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))';
+  return execFileSync('python3', ['-c', script, vsix], { encoding: 'utf8' }).trim().split('\n');
+}
 
 async function runCommand(page, title) {
   // Right after load a command may not be registered yet: retry the palette.
@@ -45,6 +52,18 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
   let server;
   let browser;
   try {
+    await test('the .vsix is at most 10 MB, without tests, sources or source maps', async () => {
+      const mb = fs.statSync(vsix).size / 1024 / 1024;
+      if (mb > 10) throw new Error(`${mb.toFixed(2)} MB`);
+      const files = vsixFiles(vsix);
+      const unwanted = files.filter((f) => /\.map$|(^|\/)(src|test|bench|scripts|examples)\/|\.ts$/.test(f) && !/\.d\.ts$/.test(f));
+      if (unwanted.length > 0) throw new Error(`unwanted files: ${unwanted.slice(0, 5).join(', ')}`);
+      for (const needed of ['extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/analysis-worker.js', 'extension/dist/tfjs-registry.json']) {
+        if (!files.includes(needed)) throw new Error(`${needed} is missing`);
+      }
+      return `${mb.toFixed(2)} MB, ${files.length} files`;
+    });
+
     await test('the .vsix installs into code-server', async () => {
       const started = performance.now();
       installExtension(profile, vsix);
@@ -82,6 +101,27 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.locator('.tab', { hasText: 'Loss Lab: ' }).first().waitFor({ timeout: 15_000 });
       await page.waitForTimeout(1000);
       await page.screenshot({ path: path.join(results, 'workbench-preview.png') });
+    });
+
+    await test('New Loss from Template opens the chosen template in a new editor', async () => {
+      await runCommand(page, 'Loss Lab: New Loss from Template');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Huber (factory)' }).first().click({ timeout: 10_000 });
+      await page.locator('.view-lines', { hasText: 'export function huberLoss(delta = 1.0)' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.codelens-decoration a', { hasText: /^Check$/ }).first().waitFor({ timeout: 30_000 });
+    });
+
+    await test('Select Task Preset writes lossLab.task to the workspace settings', async () => {
+      await runCommand(page, 'Loss Lab: Select Task Preset');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'segmentation' }).first().click({ timeout: 10_000 });
+      const settings = path.join(workspace, '.vscode', 'settings.json');
+      for (let i = 0; i < 50 && !(fs.existsSync(settings) && /"lossLab\.task":\s*"segmentation"/.test(fs.readFileSync(settings, 'utf8'))); i++) await page.waitForTimeout(200);
+      if (!/"lossLab\.task":\s*"segmentation"/.test(fs.existsSync(settings) ? fs.readFileSync(settings, 'utf8') : '')) throw new Error('lossLab.task not written');
+    });
+
+    await test('Show Output shows the Loss Lab channel with its timings', async () => {
+      await runCommand(page, 'Loss Lab: Show Output');
+      await page.locator('.output-view .view-lines', { hasText: /activated in [\d.]+ ms/ }).first().waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: path.join(results, 'workbench-output.png') });
     });
   } finally {
     await browser?.close();

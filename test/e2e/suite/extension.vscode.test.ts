@@ -113,6 +113,13 @@ describe('Loss Lab in VS Code', () => {
       assert.strictEqual(mse?.children.size, 15, 'one child per check (reference only when set)');
       assert.strictEqual(mse?.range?.start.line, 2);
     });
+
+    it('checks the whole workspace: every loss file becomes a test item', async () => {
+      await vscode.commands.executeCommand('lossLab.checkWorkspace');
+      const files: string[] = [];
+      api.testController.items.forEach((item) => files.push(vscode.workspace.asRelativePath(item.uri as vscode.Uri)));
+      for (const name of ['article.js', 'bugs.ts', 'bugs.js', 'vae.js']) assert.ok(files.includes(name), `${name} in ${files.join(', ')}`);
+    });
   } else {
     it('runs nothing in an untrusted folder, and says so; static analysis still works', async () => {
       const uri = fileUri('article.js');
