@@ -32,7 +32,7 @@ export function makeProfile(settings = {}) {
   for (const d of [profile.home, path.join(profile.userData, 'User'), profile.extensions]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(
     path.join(profile.userData, 'User', 'settings.json'),
-    JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'update.mode': 'none', 'extensions.autoUpdate': false, 'workbench.enableExperiments': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true, ...settings }, null, 2),
+    JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'update.mode': 'none', 'extensions.autoUpdate': false, 'workbench.enableExperiments': false, 'git.openRepositoryInParentFolders': 'never', 'files.autoSave': 'off', 'extensions.ignoreRecommendations': true, ...settings }, null, 2),
   );
   fs.writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\n');
   return profile;

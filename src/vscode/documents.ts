@@ -16,6 +16,14 @@ export function isLossDocument(doc: vscode.TextDocument): boolean {
   return LOSS_LANGUAGES.includes(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
 }
 
+/** The path to analyse a document as: an untitled editor gets its language's extension. */
+export function analysisPath(doc: vscode.TextDocument): string {
+  if (doc.uri.scheme !== 'untitled' || /\.[cm]?[jt]sx?$/i.test(doc.uri.fsPath)) return doc.uri.fsPath;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const name = `${doc.uri.path.replace(/[^\w.-]/g, '_')}${doc.languageId.startsWith('typescript') ? '.ts' : '.js'}`;
+  return folder ? `${folder}/${name}` : name;
+}
+
 export class LossDocuments implements vscode.Disposable {
   private readonly analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -77,7 +85,7 @@ export class LossDocuments implements vscode.Disposable {
   private async analyze(doc: vscode.TextDocument, types: 'off' | 'full'): Promise<FileAnalysis> {
     const version = doc.version;
     const started = performance.now();
-    const analysis = await this.client.analyze(doc.uri.fsPath, doc.getText(), { types, task: this.task() }).catch((error: Error) => {
+    const analysis = await this.client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task() }).catch((error: Error) => {
       this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
       throw error;
     });

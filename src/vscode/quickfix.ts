@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalysisClient } from '../core/analyze/client';
 import type { Diagnostic } from '../core/report';
 import { toRange } from './convert';
+import { analysisPath } from './documents';
 
 const FIXABLE = ['LL100', 'LL200', 'LL204', 'LL205'];
 
@@ -26,7 +27,7 @@ export class LossQuickFixes implements vscode.CodeActionProvider {
           end: { line: diagnostic.range.end.line, character: diagnostic.range.end.character },
         },
       };
-      for (const fix of await this.client.fixes(doc.uri.fsPath, doc.getText(), plain)) {
+      for (const fix of await this.client.fixes(analysisPath(doc), doc.getText(), plain)) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.preferred;

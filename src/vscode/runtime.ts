@@ -5,6 +5,7 @@ import type { LossInfo } from '../core/analyze';
 import type { CheckResult } from '../core/report';
 import { checkFileLosses } from '../core/run/check-file';
 import { LossRunner } from '../core/run/runner';
+import { analysisPath } from './documents';
 import type { Log } from './log';
 import { readSettings } from './settings';
 
@@ -36,7 +37,7 @@ export class LossRuntime implements vscode.Disposable {
     for (const loss of losses) {
       if (token?.isCancellationRequested) break;
       const started = performance.now();
-      const checks = await checkFileLosses(this.runner, doc.uri.fsPath, doc.getText(), [loss], {
+      const checks = await checkFileLosses(this.runner, analysisPath(doc), doc.getText(), [loss], {
         seed: settings.seed,
         timeoutMs: settings.timeoutMs,
         batch: settings.batchSize,

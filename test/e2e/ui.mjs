@@ -38,14 +38,18 @@ async function openFile(page, name) {
 
 export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, makeProfile, installExtension, startCodeServer }) {
   const outcomes = [];
+  let page;
   const test = async (name, body) => {
     const started = performance.now();
     try {
       const detail = await body();
       outcomes.push([name, true, detail ?? `${Math.round(performance.now() - started)} ms`]);
     } catch (error) {
-      outcomes.push([name, false, String(error?.message ?? error).split('\n')[0]]);
+      const shot = path.join(results, `failed-${outcomes.length}.png`);
+      await page?.screenshot({ path: shot }).catch(() => undefined);
+      outcomes.push([name, false, `${String(error?.message ?? error).split('\n')[0]}; see ${path.basename(shot)}`]);
     }
+    await page?.keyboard.press('Escape').catch(() => undefined);
   };
   const profile = makeProfile();
   const workspace = workspaceCopy();
@@ -73,7 +77,7 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
     });
     server = await startCodeServer(profile, workspace);
     browser = await launchBrowser();
-    const page = await browser.newPage();
+    page = await browser.newPage();
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
 
@@ -112,7 +116,9 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
 
     await test('Select Task Preset writes lossLab.task to the workspace settings', async () => {
       await runCommand(page, 'Loss Lab: Select Task Preset');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'segmentation' }).first().click({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'segmentation' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.type('segmentation');
+      await page.keyboard.press('Enter');
       const settings = path.join(workspace, '.vscode', 'settings.json');
       for (let i = 0; i < 50 && !(fs.existsSync(settings) && /"lossLab\.task":\s*"segmentation"/.test(fs.readFileSync(settings, 'utf8'))); i++) await page.waitForTimeout(200);
       if (!/"lossLab\.task":\s*"segmentation"/.test(fs.existsSync(settings) ? fs.readFileSync(settings, 'utf8') : '')) throw new Error('lossLab.task not written');
@@ -120,7 +126,9 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
 
     await test('Show Output shows the Loss Lab channel with its timings', async () => {
       await runCommand(page, 'Loss Lab: Show Output');
-      await page.locator('.output-view .view-lines', { hasText: /activated in [\d.]+ ms/ }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.view-lines', { hasText: /(analysed|checked)\s.+\sin\s\d+\sms/ }).first().waitFor({ timeout: 15_000 });
+      const errors = await page.locator('.view-lines', { hasText: /\[error\]\s/ }).count();
+      if (errors > 0) throw new Error('the output channel shows an [error] line');
       await page.screenshot({ path: path.join(results, 'workbench-output.png') });
     });
   } finally {

@@ -85,3 +85,19 @@ describe('runtime checks', function () {
     assert.deepStrictEqual(failing(mae), []);
   });
 });
+
+describe('runtime checks of unsaved text', function () {
+  this.timeout(60_000);
+  it('runs a loss that has no file on disk yet (an untitled editor)', async () => {
+    const runner = new LossRunner({ timeoutMs: 20_000 });
+    try {
+      const file = path.join(RUNTIME, 'Untitled-7.ts');
+      const text = "import * as tf from '@tensorflow/tfjs';\nexport const mse = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(tf.square(tf.sub(yTrue, yPred)), -1);\n";
+      const losses = new Analyzer().analyze(file, text, { types: 'off' }).losses;
+      const checks = (await checkFileLosses(runner, file, text, losses, { seed: 1 })).get('mse') ?? [];
+      assert.ok(checks.length >= 15 && checks.every((c) => c.status !== 'fail'), JSON.stringify(checks.filter((c) => c.status === 'fail')));
+    } finally {
+      await runner.dispose();
+    }
+  });
+});

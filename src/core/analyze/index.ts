@@ -47,7 +47,9 @@ export class Analyzer {
 
   /** Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). */
   analyze(fileName: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
-    const absolute = path.resolve(fileName);
+    // An untitled editor's name has no extension: TypeScript would not take it as a source file.
+    const resolved = path.resolve(fileName);
+    const absolute = /\.[cm]?[jt]sx?$/i.test(resolved) ? resolved : `${resolved}.ts`;
     const level = options.types ?? 'full';
     const sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
     const typed = level === 'off' ? undefined : this.typescript.check(sf);

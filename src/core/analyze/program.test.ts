@@ -55,6 +55,11 @@ describe('type-checking against tfjs', () => {
     assert.ok(messages.some((m) => /Property 'mean' does not exist/.test(m)), messages.join('\n'));
   });
 
+  it("analyses an untitled editor's text, whose name has no extension", () => {
+    const analysis = analyzer.analyze(path.join(os.tmpdir(), 'Untitled-1'), LOSS);
+    assert.deepStrictEqual(findings(analysis), ['LL101@5:22']);
+  });
+
   it('analyses unsaved text, not the file on disk', () => {
     const dir = tempProject({ 'loss.ts': LOSS });
     made.push(dir);

@@ -48,6 +48,8 @@ export async function bundleLoss(request: BundleRequest): Promise<BundleResult> 
       }));
       if (request.text !== undefined || request.hiddenLosses?.length) {
         const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        // The text may have no file on disk yet (an untitled editor): resolve the entry to itself.
+        build.onResolve({ filter: new RegExp(`^${escaped}$`) }, () => ({ path: file }));
         build.onLoad({ filter: new RegExp(`^${escaped}$`) }, () => ({
           contents: withHiddenExports(request.text ?? fs.readFileSync(file, 'utf8'), request.hiddenLosses ?? []),
           loader,
