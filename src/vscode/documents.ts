@@ -33,7 +33,8 @@ export class LossDocuments implements vscode.Disposable {
   readonly onDidAnalyze = this.changed.event;
 
   constructor(
-    private readonly client: AnalysisClient,
+    /** Two workers: the lints on every edit never wait behind TypeScript's checker on another file. */
+    private readonly clients: { lints: AnalysisClient; types: AnalysisClient },
     private readonly collection: vscode.DiagnosticCollection,
     private readonly docs: (code: string) => vscode.Uri,
     private readonly task: () => TaskOption,
@@ -85,7 +86,8 @@ export class LossDocuments implements vscode.Disposable {
   private async analyze(doc: vscode.TextDocument, types: 'off' | 'full'): Promise<FileAnalysis> {
     const version = doc.version;
     const started = performance.now();
-    const analysis = await this.client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task() }).catch((error: Error) => {
+    const client = types === 'off' ? this.clients.lints : this.clients.types;
+    const analysis = await client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task() }).catch((error: Error) => {
       this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
       throw error;
     });

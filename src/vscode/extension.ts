@@ -23,9 +23,10 @@ export interface LossLabApi {
 export function activate(context: vscode.ExtensionContext): LossLabApi {
   const started = performance.now();
   const log = new Log();
-  const client = new AnalysisClient();
+  const lints = new AnalysisClient();
+  const types = new AnalysisClient();
   const collection = vscode.languages.createDiagnosticCollection('lossLab');
-  const documents = new LossDocuments(client, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
+  const documents = new LossDocuments({ lints, types }, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
   const runtime = new LossRuntime(log);
   const tests = new LossTests(documents, runtime);
   const panels = new PreviewPanels(context.extensionUri, runtime);
@@ -34,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
 
   context.subscriptions.push(
     log,
-    { dispose: () => client.dispose() },
+    { dispose: () => [lints, types].forEach((c) => c.dispose()) },
     collection,
     documents,
     runtime,
@@ -43,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     lenses,
     new LossStatus(documents, runtime),
     vscode.languages.registerCodeLensProvider(selector, lenses),
-    vscode.languages.registerCodeActionsProvider(selector, new LossQuickFixes(client), { providedCodeActionKinds: LossQuickFixes.kinds }),
+    vscode.languages.registerCodeActionsProvider(selector, new LossQuickFixes(lints), { providedCodeActionKinds: LossQuickFixes.kinds }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const analysis = documents.latest(doc);
       if (readSettings().checkOnSave && analysis?.losses.length && vscode.workspace.isTrusted) void tests.runLosses(doc, analysis.losses);
