@@ -88,11 +88,16 @@ async function main() {
   installCodeServer();
   await buildSuite();
   let failed = false;
+  let suitePassed = 0;
+  let suiteFailed = 0;
   for (const trusted of (process.env.E2E_ONLY === 'trusted' ? [true] : [true, false])) {
     const started = performance.now();
     const { code, lines } = await runSuite({ trusted });
     console.log(`\nintegration suite, ${trusted ? 'trusted' : 'untrusted'} folder (${((performance.now() - started) / 1000).toFixed(0)} s):`);
     console.log(lines.filter((l) => !/open-vsx\.org/.test(l)).map((l) => `  ${l}`).join('\n'));
+    const count = (word) => Number(lines.map((l) => new RegExp(`(\\d+) ${word}`).exec(l)?.[1]).find((n) => n !== undefined) ?? 0);
+    suitePassed += count('passing');
+    suiteFailed += count('failing') + (code !== 0 && count('failing') === 0 ? 1 : 0);
     if (code !== 0) {
       console.log(`  the suite ended with ${code}`);
       failed = true;
@@ -104,7 +109,7 @@ async function main() {
   for (const [name, ok, detail] of ui) console.log(`  ${ok ? '✔' : '✗'} UI: ${name}${detail ? ` (${detail})` : ''}`);
   failed ||= ui.some(([, ok]) => !ok);
   const passed = ui.filter(([, ok]) => ok).length;
-  console.log(`\n${passed} passed, ${ui.length - passed} failed: UI tests`);
+  console.log(`\nworkbench: ${suitePassed + passed} passed, ${suiteFailed + ui.length - passed} failed`);
   process.exitCode = failed ? 1 : 0;
 }
 
