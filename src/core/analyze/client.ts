@@ -1,7 +1,6 @@
 // Talks to the analysis worker (worker.ts): started on first use, restarted if it dies.
-import * as fs from 'fs';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { findBuilt } from '../built-files';
 import type { AnalyzeOptions, FileAnalysis } from '.';
 import type { Fix } from '../fixes';
 import type { Diagnostic } from '../report';
@@ -62,13 +61,4 @@ export class AnalysisClient {
     this.worker = worker;
     return worker;
   }
-}
-
-/** A file the build puts next to the bundles (dist/), found from sources too. */
-export function findBuilt(name: string): string {
-  const candidates = [path.join(__dirname, name)];
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', name));
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`${name} not found: run \`npm run build\` first`);
-  return found;
 }

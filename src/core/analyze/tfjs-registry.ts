@@ -2,7 +2,7 @@
 // op, and which kernels have a registered gradient. Generated at build time from the installed
 // tfjs (see tfjs-registry-generate.ts) into dist/tfjs-registry.json; never typed by hand.
 import * as fs from 'fs';
-import * as path from 'path';
+import { findBuilt } from '../built-files';
 
 export interface OpEntry {
   /** Kernels the op runs itself through ENGINE.runKernel. */
@@ -27,24 +27,8 @@ let cached: TfjsRegistry | undefined;
 
 /** Reads the registry that the build wrote next to the bundle (or into dist/ when run from sources). */
 export function loadTfjsRegistry(): TfjsRegistry {
-  if (cached) return cached;
-  for (const candidate of registryCandidates()) {
-    if (fs.existsSync(candidate)) {
-      cached = JSON.parse(fs.readFileSync(candidate, 'utf8')) as TfjsRegistry;
-      return cached;
-    }
-  }
-  throw new Error(`${REGISTRY_FILE} not found next to Loss Lab's bundle: run \`npm run build\`, which generates it from the installed tfjs.`);
-}
-
-function registryCandidates(): string[] {
-  const found: string[] = [path.join(__dirname, REGISTRY_FILE)];
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    found.push(path.join(dir, 'dist', REGISTRY_FILE));
-    dir = path.dirname(dir);
-  }
-  return found;
+  cached ??= JSON.parse(fs.readFileSync(findBuilt(REGISTRY_FILE), 'utf8')) as TfjsRegistry;
+  return cached;
 }
 
 /** Resolves a call's property chain (`['losses', 'huberLoss']`, `['lessEqual']`) to an op name. */

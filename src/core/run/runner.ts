@@ -2,7 +2,7 @@
 // kept for the next run (tfjs and the module stay loaded); on overrun, a crash or process.exit it
 // is terminated and replaced, and the run gets a failed check that says what happened.
 import { Worker } from 'worker_threads';
-import { findBuilt } from '../analyze/client';
+import { findBuilt } from '../built-files';
 import type { CheckResult } from '../report';
 import type { CheckJob, WorkerReply } from './protocol';
 
