@@ -4,16 +4,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CheckResult } from '../report';
 import { callLoss, formatNumber, missingGradientKernel, result, type CheckContext, type LossFn, type TensorPair } from './context';
+import { releaseTape } from './gradcheck';
 
 type Outcome = Omit<CheckResult, 'ms'>;
 
 /** d sum(loss) / d yPred, read back; throws what tfjs throws. */
 export function gradientValues(loss: LossFn, pair: { yTrue: tf.Tensor; yPred: tf.Tensor }): Float32Array {
-  return tf.tidy(() => {
-    // Differentiate the sum explicitly: tf.grad of a [batch] output silently does the same.
-    const grad = tf.grad((p: tf.Tensor) => tf.sum(callLoss(loss, { yTrue: pair.yTrue, yPred: p })));
-    return grad(pair.yPred).dataSync() as Float32Array;
-  });
+  try {
+    return tf.tidy(() => {
+      // Differentiate the sum explicitly: tf.grad of a [batch] output silently does the same.
+      const grad = tf.grad((p: tf.Tensor) => tf.sum(callLoss(loss, { yTrue: pair.yTrue, yPred: p })));
+      return grad(pair.yPred).dataSync() as Float32Array;
+    });
+  } catch (error) {
+    // tfjs 4.22 keeps the tensors its tape saved when tf.grad throws (2 per throw, even in a tidy).
+    releaseTape();
+    throw error;
+  }
 }
 
 const NO_PATH = /Cannot compute gradient of y=f\(x\) with respect to x/;
