@@ -85,7 +85,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       let done = 0;
       for (const uri of files) {
         if (token.isCancellationRequested) break;
-        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: (100 * 1) / Math.max(files.length, 1) });
+        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / Math.max(files.length, 1) });
         const doc = await vscode.workspace.openTextDocument(uri);
         const analysis = await deps.documents.analysisOf(doc);
         if (analysis.losses.length > 0) {

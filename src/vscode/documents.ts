@@ -2,7 +2,7 @@
 // that CodeLens, the Testing view and quick fixes read. Analysis runs on the unsaved text, first
 // without types on every edit (fast), then with TypeScript's checker once typing pauses.
 import * as vscode from 'vscode';
-import type { FileAnalysis, LossInfo } from '../core/analyze';
+import type { FileAnalysis } from '../core/analyze';
 import type { AnalysisClient } from '../core/analyze/client';
 import type { TaskOption } from '../core/analyze/task';
 import { toDiagnostic } from './convert';
@@ -59,10 +59,6 @@ export class LossDocuments implements vscode.Disposable {
   /** The last analysis, whatever its version: for CodeLens, which must answer at once. */
   latest(doc: vscode.TextDocument): FileAnalysis | undefined {
     return this.analyses.get(doc.uri.toString())?.analysis;
-  }
-
-  lossAt(doc: vscode.TextDocument, position: vscode.Position): LossInfo | undefined {
-    return this.latest(doc)?.losses.find((l) => l.range.start.line <= position.line && position.line <= l.range.end.line);
   }
 
   reanalyzeAll(): void {

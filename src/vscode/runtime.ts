@@ -33,21 +33,18 @@ export class LossRuntime implements vscode.Disposable {
     if (!this.mayRun() || losses.length === 0) return new Map();
     const settings = readSettings();
     this.runner ??= new LossRunner({ timeoutMs: settings.timeoutMs });
-    const results: CheckResults = new Map();
-    for (const loss of losses) {
-      if (token?.isCancellationRequested) break;
-      const started = performance.now();
-      const checks = await checkFileLosses(this.runner, analysisPath(doc), doc.getText(), [loss], {
-        seed: settings.seed,
-        timeoutMs: settings.timeoutMs,
-        batch: settings.batchSize,
-        ...(settings.reference ? { reference: settings.reference } : {}),
-      });
-      const list = checks.get(loss.name) ?? [];
-      results.set(loss.name, list);
-      const failed = list.filter((c) => c.status === 'fail').map((c) => c.id);
-      this.log.info(`checked ${loss.name} in ${Math.round(performance.now() - started)} ms: ${failed.length ? `failed ${failed.join(', ')}` : 'all passed'}`);
-    }
+    // One bundle for all the file's losses; each loss then runs in the warm worker.
+    const results = await checkFileLosses(this.runner, analysisPath(doc), doc.getText(), losses, {
+      seed: settings.seed,
+      timeoutMs: settings.timeoutMs,
+      batch: settings.batchSize,
+      ...(settings.reference ? { reference: settings.reference } : {}),
+      cancelled: () => token?.isCancellationRequested ?? false,
+      onLoss: (name, checks, ms) => {
+        const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
+        this.log.info(`checked ${name} in ${Math.round(ms)} ms: ${failed.length ? `failed ${failed.join(', ')}` : 'all passed'}`);
+      },
+    });
     const key = doc.uri.toString();
     this.results.set(key, new Map([...(this.results.get(key) ?? []), ...results]));
     this.changed.fire(doc.uri);

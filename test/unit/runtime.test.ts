@@ -78,6 +78,19 @@ describe('runtime checks', function () {
     assert.match(missing?.[0]?.message ?? '', /"\.\/does-not-exist" cannot be found/);
   });
 
+  it('bundles a file once for all its losses, reports each, and stops when cancelled', async () => {
+    const file = path.join(RUNTIME, 'correct.ts');
+    const text = fs.readFileSync(file, 'utf8');
+    const losses = analyzer.analyze(file, text, { types: 'off' }).losses;
+    const told: string[] = [];
+    const all = await checkFileLosses(runner, file, text, losses, { seed: 1, onLoss: (name, checks, ms) => told.push(`${name}:${checks.length > 0 && ms > 0}`) });
+    assert.deepStrictEqual(told, losses.map((l) => `${l.name}:true`));
+    assert.strictEqual(all.size, losses.length);
+    let runs = 0;
+    const stopped = await checkFileLosses(runner, file, text, losses, { seed: 1, cancelled: () => runs++ >= 1 });
+    assert.deepStrictEqual([...stopped.keys()], [losses[0]?.name]);
+  });
+
   it("behaves as expected on the article's losses", async () => {
     const mse = (await check(path.join(ARTICLE, 'mse.js'))).get('meanSquaredError');
     assert.deepStrictEqual(failing(mse), []);

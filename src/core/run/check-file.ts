@@ -13,6 +13,10 @@ export interface FileCheckOptions {
   timeoutMs?: number;
   /** Arguments per factory name (the panel's sliders); none means the defaults. */
   factoryArgs?: Record<string, unknown[]>;
+  /** Asked before each loss: true stops the file's remaining runs (the editor's Cancel). */
+  cancelled?: () => boolean;
+  /** Told after each loss, with its checks and how long its run took. */
+  onLoss?: (name: string, checks: CheckResult[], ms: number) => void;
 }
 
 /** Loss name → its checks, in the order of DESIGN.md's check ids. */
@@ -28,6 +32,7 @@ export async function checkFileLosses(
   const hiddenLosses = losses.filter((l) => l.exportName === undefined).map((l) => l.name);
   const bundle = await bundleLoss({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
   for (const loss of losses) {
+    if (options.cancelled?.()) break;
     if (!bundle.ok) {
       results.set(loss.name, [{ id: 'runs', status: 'fail', message: `the module cannot be loaded: ${bundle.message}`, ms: Math.round(bundle.ms) }]);
       continue;
@@ -48,6 +53,7 @@ export async function checkFileLosses(
       options.timeoutMs,
     );
     results.set(loss.name, outcome.checks);
+    options.onLoss?.(loss.name, outcome.checks, outcome.ms);
   }
   return results;
 }
