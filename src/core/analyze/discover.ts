@@ -2,6 +2,7 @@
 // first two parameters are typed Tensor or named like yTrue/yPred, and factories that return one.
 import ts from 'typescript';
 import type { LossKind } from '../report';
+import { unwrapFunction } from './syntax';
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
@@ -94,12 +95,6 @@ function looksLike(param: ts.ParameterDeclaration, names: RegExp): boolean {
   if (ts.isIdentifier(param.name) && names.test(param.name.text)) return true;
   const type = param.type ?? ts.getJSDocType(param);
   return type !== undefined && TENSOR_TYPE.test(type.getText());
-}
-
-function unwrapFunction(expr: ts.Expression): FunctionLike | undefined {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
 }
 
 /** Functions a factory returns: `return (yTrue, yPred) => …`, `=> (yTrue, yPred) => …`, or a named inner function. */

@@ -5,6 +5,7 @@
 import ts from 'typescript';
 import type { LossCandidate } from './discover';
 import type { Binding, Scopes } from './scopes';
+import { skipOuter, TFJS_MODULE, unwrapFunction } from './syntax';
 import { resolveOp, type TfjsRegistry } from './tfjs-registry';
 
 /** The type checker's view, when the analysis runs with types. */
@@ -13,7 +14,6 @@ export interface TypeView {
   tensorType: ts.Type;
 }
 
-const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 /** Tensor properties that are plain numbers, strings or arrays, not tensors. */
 const META_PROPERTIES = new Set(['shape', 'rank', 'size', 'dtype', 'id', 'isDisposed', 'strides', 'rankType', 'kept', 'scopeId', 'name', 'trainable']);
 export const DATA_READS = new Set(['dataSync', 'arraySync', 'data', 'array', 'bufferSync']);
@@ -152,7 +152,7 @@ export class LossScope {
   }
 
   private returnsTensor(fnExpr: ts.Node | undefined): boolean | undefined {
-    const fn = fnExpr && ts.isExpression(fnExpr) ? unwrapFunctionExpression(fnExpr) : fnExpr;
+    const fn = fnExpr && ts.isExpression(fnExpr) ? unwrapFunction(fnExpr) : fnExpr;
     if (!fn || !isFunctionWithBody(fn)) return undefined;
     const answers = returnExpressions(fn).map((r) => this.tensorness(r));
     return answers.some((a) => a === true) ? true : undefined;
@@ -273,7 +273,7 @@ export class LossScope {
     const decl = this.symbolOf(callee);
     if (!decl) return undefined;
     if (ts.isFunctionDeclaration(decl) && decl.body) return decl;
-    if (ts.isVariableDeclaration(decl) && decl.initializer) return unwrapFunctionExpression(decl.initializer);
+    if (ts.isVariableDeclaration(decl) && decl.initializer) return unwrapFunction(decl.initializer);
     return undefined;
   }
 
@@ -357,19 +357,6 @@ export class LossScope {
       visit(root);
     }
   }
-}
-
-export function skipOuter(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
-    e = e.expression;
-  }
-  return e;
-}
-
-function unwrapFunctionExpression(expr: ts.Expression): ts.FunctionLikeDeclaration | undefined {
-  const e = skipOuter(expr);
-  return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
 }
 
 function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { assetPaths } from './assets';
+import { TFJS_MODULE } from './syntax';
 
 export interface TypedFile {
   program: ts.Program;
@@ -16,7 +17,6 @@ export interface TypedFile {
 }
 
 const PROBE_NAME = '__loss_lab_tensor_probe__.ts';
-const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
 function defaultOptions(): ts.CompilerOptions {
   // Mirrors VS Code's implicit project for files without a tsconfig.

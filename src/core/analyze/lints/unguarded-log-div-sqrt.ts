@@ -5,7 +5,8 @@
 import ts from 'typescript';
 import type { Diagnostic } from '../../report';
 import { diagnostic, snippet } from '../diagnostic';
-import { skipOuter, type LossScope } from '../loss-scope';
+import type { LossScope } from '../loss-scope';
+import { skipOuter } from '../syntax';
 
 /** The op's operand that must stay away from 0. */
 const RISKY: Record<string, number> = { log: 0, sqrt: 0, rsqrt: 0, reciprocal: 0, div: 1, realDiv: 1 };

@@ -1,0 +1,20 @@
+// Small syntax questions shared by discovery, the lint model and the type-checking host.
+import ts from 'typescript';
+
+/** `@tensorflow/tfjs`, `@tensorflow/tfjs-core`, `@tensorflow/tfjs-node`… */
+export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
+
+/** The expression inside parentheses, `as`, `satisfies`, `!` and `<T>` casts. */
+export function skipOuter(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+    e = e.expression;
+  }
+  return e;
+}
+
+/** The arrow function or function expression an expression is, under any wrapping. */
+export function unwrapFunction(expr: ts.Expression): ts.ArrowFunction | ts.FunctionExpression | undefined {
+  const e = skipOuter(expr);
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
+}
