@@ -44,11 +44,36 @@ async function buildBundles() {
     // tfjs-backend-wasm's Emscripten glue probes for these; never used in Node's worker threads.
     mainFields: ['main', 'module'],
   };
+  // The preview panel's page and its worker (DESIGN.md: tfjs from its ES modules, never the UMD
+  // bundle, whose Function() the webview's CSP blocks). Scripts, not modules: the page loads them by
+  // nonce and the worker starts from a blob that appends the loss module to the script.
+  const browser = {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: !dev,
+    sourcemap: dev ? 'inline' : false,
+    logLevel: 'warning',
+    mainFields: ['browser', 'module', 'main'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+  };
+  const page = { ...browser, entryPoints: { main: 'webview/main.ts' }, outdir: path.join(dist, 'webview') };
+  const worker = {
+    ...browser,
+    entryPoints: { worker: 'webview/worker/main.ts' },
+    outdir: path.join(dist, 'webview'),
+    // '@tensorflow/tfjs' (also in src/core/checks) means core + layers + the three backends here.
+    alias: { '@tensorflow/tfjs': './webview/worker/tfjs.ts' },
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util'],
+  };
+  fs.mkdirSync(path.join(dist, 'webview'), { recursive: true });
+  fs.copyFileSync('webview/panel.css', path.join(dist, 'webview', 'panel.css'));
   if (watch) {
-    for (const o of [options, extension]) await (await esbuild.context(o)).watch();
+    for (const o of [options, extension, page, worker]) await (await esbuild.context(o)).watch();
     console.log('watching…');
   } else {
-    await Promise.all([esbuild.build(options), esbuild.build(extension)]);
+    await Promise.all([esbuild.build(options), esbuild.build(extension), esbuild.build(page), esbuild.build(worker)]);
   }
 }
 

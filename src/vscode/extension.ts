@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
   const documents = new LossDocuments({ lints, types }, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
   const runtime = new LossRuntime(log);
   const tests = new LossTests(documents, runtime);
-  const panels = new PreviewPanels(context.extensionUri, runtime);
+  const panels = new PreviewPanels(context.extensionUri, documents, runtime, log);
   const selector = LOSS_LANGUAGES.map((language) => ({ language }));
   const lenses = new LossCodeLenses(documents);
 

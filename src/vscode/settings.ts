@@ -1,6 +1,7 @@
 // The lossLab.* settings, read fresh each time (they may change while the extension runs).
 import * as vscode from 'vscode';
 import type { TaskOption } from '../core/analyze/task';
+import { BACKEND_CHOICES, type BackendChoice } from '../protocol';
 
 export interface Settings {
   task: TaskOption;
@@ -9,6 +10,8 @@ export interface Settings {
   timeoutMs: number;
   checkOnSave: boolean;
   reference: string | undefined;
+  /** The preview panel's training backend; 'auto' times each and picks the fastest. */
+  panelBackend: BackendChoice;
 }
 
 export function readSettings(): Settings {
@@ -21,5 +24,10 @@ export function readSettings(): Settings {
     timeoutMs: config.get<number>('timeoutMs', 5000),
     checkOnSave: config.get<boolean>('checkOnSave', true),
     reference: reference === '' ? undefined : reference,
+    panelBackend: choice(config.get<string>('panel.backend', 'auto')),
   };
+}
+
+function choice(value: string): BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(value) ? (value as BackendChoice) : 'auto';
 }

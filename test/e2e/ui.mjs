@@ -1,5 +1,6 @@
 // UI tests: a user's session in the real workbench with the packaged .vsix installed. Each test
 // returns [name, ok, detail]; screenshots go to test-results/.
+/* global document -- inside frame.evaluate, which runs in the page */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +35,28 @@ async function openFile(page, name) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+}
+
+/** The panel's page: VS Code nests it in two iframes; the inner one holds our document. */
+async function panelFrame(page) {
+  for (let i = 0; i < 100; i++) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('#loss-chart').count().catch(() => 0)) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error("the panel's page did not load");
+}
+
+/** Pixels of a canvas that are not transparent: 0 for a blank chart. */
+function inkOf(frame, id) {
+  return frame.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+    return ink;
+  }, id);
 }
 
 export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, makeProfile, installExtension, startCodeServer }) {
@@ -100,11 +123,28 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.screenshot({ path: path.join(results, 'workbench-codelens-testing.png') });
     });
 
-    await test('the Preview CodeLens opens the panel beside the editor', async () => {
+    await test('the Preview CodeLens opens the panel beside the editor, and it draws the curves', async () => {
       await page.locator('.codelens-decoration a', { hasText: /^Preview$/ }).first().click();
       await page.locator('.tab', { hasText: 'Loss Lab: ' }).first().waitFor({ timeout: 15_000 });
-      await page.waitForTimeout(1000);
+      const frame = await panelFrame(page);
+      await frame.locator('#curves[data-total-ms]').waitFor({ timeout: 60_000 });
+      const ink = await inkOf(frame, 'loss-chart');
+      if (ink < 2000) throw new Error(`the loss chart is blank (${ink} pixels drawn)`);
+      await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(results, 'workbench-preview.png') });
+      const timing = await frame.locator('#curve-timing').textContent();
+      return `${ink} pixels drawn; ${timing}`;
+    });
+
+    await test('the panel trains in the webview and shows the backend it chose', async () => {
+      const frame = await panelFrame(page);
+      await frame.locator('#epochs').fill('20');
+      await frame.locator('#train').click();
+      await frame.locator('#training[data-state=idle] #train-progress', { hasText: 'done' }).waitFor({ timeout: 180_000 });
+      const backend = await frame.locator('#train-backend').textContent();
+      if (!/Backend: (webgl|wasm|cpu) \(/.test(backend ?? '')) throw new Error(`no backend shown: ${backend}`);
+      await page.screenshot({ path: path.join(results, 'workbench-training.png') });
+      return `${backend}; ${await frame.locator('#train-progress').textContent()}`;
     });
 
     await test('New Loss from Template opens the chosen template in a new editor', async () => {

@@ -124,6 +124,11 @@ describe('gradcheck in float32', () => {
     // tfjs's abs'(0) is -1 (DESIGN.md): a one-sided slope; central differences give 0.
     for (const k of result.kinks) assert.deepStrictEqual([k.autodiff, Math.abs(k.numeric) < 1e-6], [-1, true]);
     assert.match(result.message, /agree on 7 of 12 elements.*5 on a kink.*between the one-sided slopes at 5 of them/);
+    // Every element with its verdict, in index order (the panel's per-element view).
+    assert.deepStrictEqual(result.elements.map((e) => e.index), [0, 1, 2, 3, 4, 5].flatMap((i) => [[i, 0], [i, 1]]));
+    const kinked = new Set(result.kinks.map((k) => k.index.join()));
+    for (const e of result.elements) assert.strictEqual(e.verdict, kinked.has(e.index.join()) ? 'kink' : 'pass', e.index.join());
+    assert.ok(result.elements.filter((e) => e.verdict === 'pass').every((e) => e.ratio <= 1));
   });
 
   it('halves the step near a kink or the edge of the domain instead of failing', () => {

@@ -28,6 +28,13 @@ export interface GradcheckElement {
   numeric: number;
 }
 
+/** One checked element and what the check made of it (the panel's per-element view). */
+export interface GradcheckJudged extends GradcheckElement {
+  /** Error of the best numeric estimate divided by its tolerance (≤ 1 passes); capped to stay finite. */
+  ratio: number;
+  verdict: 'pass' | 'fail' | 'kink' | Unjudged;
+}
+
 export interface GradcheckResult {
   status: 'pass' | 'warn' | 'fail';
   /** What a user can act on. */
@@ -41,6 +48,8 @@ export interface GradcheckResult {
   evaluations: number;
   /** Whether the batched scheme was used. */
   batched: boolean;
+  /** Every checked element, in index order. */
+  elements: GradcheckJudged[];
 }
 
 const EPS32 = 2 ** -23;
@@ -54,7 +63,7 @@ const NO_PATH = /Cannot compute gradient of y=f\(x\) with respect to x/;
  * inputs (wasm and webgl add in float32, cpu in float64). Correct losses on cpu and wasm stay below 1/8 of it. */
 const roundingUlps = (inputs: number): number => 2 + 0.5 * Math.sqrt(inputs);
 
-type Unjudged = 'not finite' | 'flat' | 'noisy';
+export type Unjudged = 'not finite' | 'flat' | 'noisy';
 const UNJUDGED: Record<Unjudged, string> = {
   'not finite': 'not finite near yPred',
   flat: 'flat within the step (or changes below float32 spacing)',
@@ -269,7 +278,10 @@ function report(shape: number[], probes: Probe[], autodiff: Float32Array, larges
   const worst = worstProbe && element(worstProbe);
   // Finite, so that JSON keeps it (an autodiff of NaN makes the ratio infinite).
   const value = worstProbe ? Math.min(worstProbe.ratio, Number.MAX_VALUE) : 0;
-  const result = { value, kinks: [...kinks].sort((a, b) => a.element - b.element).map(element), evaluations, batched, ...(worst ? { worst } : {}) };
+  const judged = [...probes]
+    .sort((a, b) => a.element - b.element)
+    .map((p): GradcheckJudged => ({ ...element(p), ratio: Math.min(p.ratio, Number.MAX_VALUE), verdict: p.verdict ?? 'noisy' }));
+  const result = { value, kinks: [...kinks].sort((a, b) => a.element - b.element).map(element), evaluations, batched, elements: judged, ...(worst ? { worst } : {}) };
 
   const checked = probes.length === total ? `all ${total}` : `${probes.length} of ${total}`;
   const how = `${evaluations} evaluations, ${batched ? 'samples perturbed together' : 'element by element'}`;

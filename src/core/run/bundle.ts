@@ -7,10 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as esbuildTypes from 'esbuild';
 
-export const BUNDLE_TFJS = '__lossLabTfjs';
-export const BUNDLE_EXPORTS = '__lossLabExports';
-/** Losses tagged @loss but not exported are exported under this prefix, so that they can be run. */
-export const HIDDEN_EXPORT_PREFIX = '__lossLab$';
+import { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX } from './bundle-names';
+
+export { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX };
 
 const TFJS_IMPORT = /^@tensorflow\/tfjs(-[a-z-]+)?(\/.*)?$/;
 

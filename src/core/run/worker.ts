@@ -11,7 +11,8 @@ import { parentPort } from 'worker_threads';
 import { runChecks } from '../checks';
 import { REFERENCE_NAMES, type ReferenceName } from '../checks/reference';
 import type { CheckResult } from '../report';
-import { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX } from './bundle';
+import { BUNDLE_EXPORTS, BUNDLE_TFJS } from './bundle-names';
+import { pickLoss } from './exports';
 import type { CheckJob, WorkerReply, WorkerRequest } from './protocol';
 
 const MISSING_KERNEL = /not yet implemented or not found in the registry|kernel .* not (registered|found)/i;
@@ -61,15 +62,7 @@ function resolveLoss(job: CheckJob): Loss | string {
   } catch (error) {
     return `the module throws when it loads: ${(error as Error)?.message ?? String(error)}`;
   }
-  const value = exports[job.exportName] ?? exports[HIDDEN_EXPORT_PREFIX + job.exportName] ?? (job.exportName === 'default' ? exports : undefined);
-  if (typeof value !== 'function') return `the module does not export a function named ${job.exportName}`;
-  if (job.kind === 'loss') return value as Loss;
-  try {
-    const made = (value as (...args: unknown[]) => unknown)(...(job.factoryArgs ?? []));
-    return typeof made === 'function' ? (made as Loss) : `the factory ${job.exportName}() returned ${typeof made}, not a function`;
-  } catch (error) {
-    return `the factory ${job.exportName}() throws: ${(error as Error)?.message ?? String(error)}`;
-  }
+  return pickLoss(exports, job) as Loss | string;
 }
 
 async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: string }> {

@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PanelServer, RESULTS, inkOf, lossFrom, type PanelPage } from './page';
+
+describe('the preview panel in headless Chromium', function () {
+  this.timeout(180_000);
+  const server = new PanelServer();
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await server.start();
+  });
+  after(() => server.stop());
+
+  async function openWith(loss: Awaited<ReturnType<typeof lossFrom>>, options: Parameters<PanelServer['open']>[0] = {}, settings = {}): Promise<PanelPage> {
+    const panel = await server.open(options);
+    await panel.send(server.init(settings));
+    await panel.send(loss);
+    return panel;
+  }
+
+  it('draws the MSE parabola and its slope 2r, with the built-in losses', async () => {
+    // Written with chained ops, as the article writes it: the worker's tfjs must register them.
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'chainedMse'));
+    await panel.page.waitForSelector('#curves[data-total-ms]');
+    assert.ok((await inkOf(panel.page, 'loss-chart')) > 2000, 'the loss chart has ink');
+    assert.ok((await inkOf(panel.page, 'grad-chart')) > 2000, 'the slope chart has ink');
+    await panel.page.click('#values summary');
+    const rows = await panel.page.$$eval('#values-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    assert.equal(rows.length, 201);
+    for (const row of rows) {
+      const [r, loss, slope, mseLoss] = row.map(Number) as [number, number, number, number];
+      assert.ok(Math.abs(loss - r * r) <= 1e-3 * Math.max(1, r * r), `loss at ${r}: ${loss}`);
+      assert.ok(Math.abs(slope - 2 * r) <= 1e-3 * Math.max(1, Math.abs(r)), `slope at ${r}: ${slope}`);
+      assert.ok(Math.abs(mseLoss - r * r) <= 1e-3 * Math.max(1, r * r), `built-in MSE at ${r}: ${mseLoss}`);
+    }
+    const headers = await panel.page.$$eval('#values-table thead tr:first-child th', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(headers, ['x', 'your loss', 'MSE', 'MAE', 'Huber (δ = 1)']);
+    await panel.page.screenshot({ path: path.join(RESULTS, 'webview-mse.png'), fullPage: true });
+    await panel.page.close();
+  });
+
+  /** The table's row at x, as numbers: [x, your loss, your slope, …]. */
+  async function rowAt(panel: PanelPage, x: number): Promise<number[]> {
+    if (!(await panel.page.$eval('#values', (d) => (d as HTMLDetailsElement).open))) await panel.page.click('#values summary');
+    const rows = await panel.page.$$eval('#values-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => Number(c.textContent))));
+    const row = rows.find((r) => Math.abs((r[0] as number) - x) < 1e-9);
+    assert.ok(row, `a row at ${x}`);
+    return row;
+  }
+
+  /** Waits for curves newer than `after` (the page stamps each drawing). */
+  async function nextCurves(panel: PanelPage, after: string | undefined): Promise<string> {
+    await panel.page.waitForFunction((before) => {
+      const stamp = document.getElementById('curves')?.dataset.totalMs;
+      return stamp !== undefined && stamp !== before;
+    }, after);
+    return (await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.totalMs)) as string;
+  }
+
+  it('turns a factory parameter into a slider that redraws the curves', async () => {
+    const loss = await lossFrom('panel/losses.ts', 'huber', { kind: 'factory', params: [{ name: 'delta', defaultText: '1.0', value: 1 }] });
+    const panel = await openWith(loss);
+    let stamp = await nextCurves(panel, undefined);
+    assert.equal((await rowAt(panel, 5))[2], 1, "Huber's slope beyond delta = 1 is 1");
+    await panel.page.fill('#sliders input[type=number]', '2.5');
+    await panel.page.press('#sliders input[type=number]', 'Enter');
+    stamp = await nextCurves(panel, stamp);
+    assert.ok(Math.abs(((await rowAt(panel, 5))[2] as number) - 2.5) < 1e-4, 'slope beyond delta = 2.5 is 2.5');
+    // The keyboard moves the range input by one step (a 200th of its range).
+    await panel.page.focus('#param-delta');
+    await panel.page.keyboard.press('ArrowRight');
+    await nextCurves(panel, stamp);
+    const [moved, step] = await panel.page.$eval('#param-delta', (e) => [Number((e as HTMLInputElement).value), Number((e as HTMLInputElement).step)]);
+    assert.ok(step > 0 && Math.abs((moved as number) - (2.5 + (step as number))) < 1e-9, `one step right of 2.5: ${moved}`);
+    assert.ok(Math.abs(((await rowAt(panel, 5))[2] as number) - (moved as number)) < 1e-4, `slope ${(await rowAt(panel, 5))[2]}`);
+    const state = await panel.state();
+    assert.deepEqual(state?.args, { [`${loss.loss.uri}#huber`]: { delta: moved } });
+    await panel.page.close();
+
+    // Restored with that state (a reload, or the panel shown again), the slider keeps its value.
+    const restored = await openWith(loss, { state });
+    await nextCurves(restored, undefined);
+    assert.equal(Number(await restored.page.$eval('#param-delta', (e) => (e as HTMLInputElement).value)), moved);
+    assert.ok(Math.abs(((await rowAt(restored, 5))[2] as number) - (moved as number)) < 1e-4);
+    await restored.page.close();
+  });
+
+  it('shows the gradient check per element and fails a wrong custom gradient', async () => {
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'halfGradient'));
+    await panel.page.waitForSelector('#gradcheck-status.fail');
+    assert.match(await panel.page.textContent('#gradcheck-status') ?? '', /the gradient is wrong/);
+    assert.ok((await panel.page.$$('#gradcheck-table tr.fail')).length > 0);
+    assert.ok((await inkOf(panel.page, 'gradcheck-chart')) > 500);
+    await panel.page.close();
+  });
+
+  it('marks the kink of MAE and calls it bounded', async () => {
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'mae'));
+    await nextCurves(panel, undefined);
+    assert.match(await panel.page.textContent('#curve-notes') ?? '', /kinks at 0\./);
+    assert.equal(await panel.page.$eval('#robustness', (e) => (e as HTMLElement).dataset.verdict), 'bounded');
+    assert.match(await panel.page.textContent('#robustness-sentence') ?? '', /^Bounded/);
+    await panel.page.close();
+  });
+
+  it('stops a loss that never returns and recovers with the next one', async () => {
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'forever'), {}, { timeoutMs: 1500 });
+    await panel.page.waitForFunction(() => /stopped after 1500 ms/.test(document.getElementById('curve-notes')?.textContent ?? ''));
+    await panel.send(await lossFrom('panel/losses.ts', 'mse', {}, '// edited\n' + fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8')));
+    await nextCurves(panel, undefined);
+    assert.equal((await rowAt(panel, 2))[1], 4);
+    await panel.page.close();
+  });
+
+  it('runs nothing without code, and says why', async () => {
+    const problem = 'This workspace is not trusted: the panel runs losses only in a trusted workspace.';
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'mse', { code: null, problem }));
+    await panel.page.waitForSelector('#problem:not([hidden])');
+    assert.equal(await panel.page.textContent('#problem'), problem);
+    assert.equal(await panel.page.evaluate(() => document.body.dataset.runnable), 'false');
+    assert.equal(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.totalMs), undefined, 'no curves drawn');
+    assert.equal(await panel.page.textContent('#curve-notes'), problem);
+    await panel.page.close();
+  });
+
+  it('drops and reports messages that do not match the protocol', async () => {
+    const panel = await server.open();
+    await panel.send({ type: 'loss', loss: { name: 42 } });
+    await panel.send({ type: 'runArbitraryCode', code: 'alert(1)' });
+    await panel.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'log').length >= 2);
+    const logs = (await panel.posted()).filter((m) => m.type === 'log').map((m) => (m as { message: string }).message);
+    assert.match(logs[0] ?? '', /dropped a 'loss' message: loss\./);
+    assert.match(logs[1] ?? '', /dropped a 'runArbitraryCode' message/);
+    assert.equal(await panel.page.textContent('#loss-name'), 'Loss Lab');
+    await panel.page.close();
+  });
+
+  after(() => assert.deepEqual(server.cspViolations, [], 'no Content-Security-Policy violation'));
+});

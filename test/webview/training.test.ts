@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PanelServer, RESULTS, inkOf, lossFrom, type PanelPage } from './page';
+
+interface Summary {
+  epochs: number;
+  user?: { loss: number | null; metric: number | null };
+  baseline?: { loss: number | null; metric: number | null };
+  firstUserLoss?: number | null;
+}
+
+describe('mini training in the panel, headless Chromium', function () {
+  this.timeout(300_000);
+  const server = new PanelServer();
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await server.start();
+  });
+  after(() => server.stop());
+
+  /** Opens the panel on a loss, picks data, baseline and epochs, presses Train and waits for the end. */
+  async function train(loss: string, options: { dataset?: string; baseline?: string; epochs: number; backend?: 'auto' | 'webgl' | 'wasm' | 'cpu'; theme?: 'light' | 'dark'; task?: 'regression' | 'binary' | 'categorical' }): Promise<{ panel: PanelPage; summary: Summary; backend: string; chosen: string }> {
+    const panel = await server.open({ theme: options.theme ?? 'light' });
+    await panel.send(server.init({ backend: options.backend ?? 'cpu' }));
+    await panel.send(await lossFrom('panel/losses.ts', loss, { task: options.task ?? 'regression' }));
+    await panel.page.waitForSelector('#curves[data-total-ms]');
+    if (options.dataset) await panel.page.selectOption('#dataset', options.dataset);
+    if (options.baseline) await panel.page.selectOption('#baseline', options.baseline);
+    await panel.page.fill('#epochs', String(options.epochs));
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => /done|failed/.test(document.getElementById('train-progress')?.textContent ?? ''), undefined, { timeout: 240_000 });
+    const progress = (await panel.page.textContent('#train-progress')) ?? '';
+    assert.doesNotMatch(progress, /failed/, progress);
+    const summary = (await panel.page.evaluate(() => (globalThis as unknown as { lossLabPanel: { training(): Summary } }).lossLabPanel.training())) as Summary;
+    const backend = (await panel.page.textContent('#train-backend')) ?? '';
+    const chosen = (await panel.page.$eval('#train-backend', (e) => (e as HTMLElement).dataset.backend)) ?? '';
+    return { panel, summary, backend, chosen };
+  }
+
+  it('times each backend, trains on the fastest and says why', async () => {
+    const { panel, summary, backend, chosen } = await train('mse', { epochs: 5, backend: 'auto' });
+    const timings = [...backend.matchAll(/(webgl|wasm|cpu) ([\d.]+)/g)].map((m) => ({ backend: m[1] as string, ms: Number(m[2]) }));
+    assert.equal(timings.length, 3, backend);
+    const fastest = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
+    assert.equal(chosen, fastest.backend, backend);
+    assert.match(backend, /fastest in timed epochs/);
+    assert.equal(summary.epochs, 5);
+    const logs = (await panel.posted()).filter((m) => m.type === 'log').map((m) => (m as { message: string }).message);
+    assert.ok(logs.some((l) => l.startsWith(`training mse on ${chosen}`)), logs.join('\n'));
+    await panel.page.close();
+  });
+
+  it('trains on WebGL when pinned, and names the renderer', async () => {
+    const { panel, summary, backend, chosen } = await train('mse', { epochs: 3, backend: 'webgl' });
+    assert.equal(chosen, 'webgl', backend);
+    assert.match(backend, /pinned by the lossLab\.panel\.backend setting/);
+    assert.match(backend, /Backend: webgl \((?!WebGL\))[^)]+\)/, `a renderer name: ${backend}`);
+    assert.ok(summary.user?.loss !== null && Number.isFinite(summary.user?.loss), 'a finite loss on webgl');
+    await panel.page.close();
+  });
+
+  it('lowers the training loss of MSE on the regression preset', async () => {
+    const { panel, summary } = await train('mse', { epochs: 40, baseline: 'mse' });
+    assert.equal(summary.epochs, 40);
+    // The outliers keep MSE's floor high (their spread), so "falls" is measured against the first epoch.
+    assert.ok(summary.firstUserLoss && summary.user?.loss && summary.user.loss < 0.9 * summary.firstUserLoss, JSON.stringify(summary));
+    // The same loss as its baseline, from the same weights on the same data: the same numbers.
+    assert.ok(Math.abs((summary.user?.loss ?? 0) - (summary.baseline?.loss ?? 1)) < 1e-4 * Math.max(1, summary.user?.loss ?? 0), JSON.stringify(summary));
+    assert.ok((await inkOf(panel.page, 'train-loss-chart')) > 1000);
+    await panel.page.close();
+  });
+
+  it('fits the inliers with MAE closer than MSE does on the outlier preset', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const { panel, summary } = await train('mae', { epochs: 80, baseline: 'mse', theme });
+      const [mae, mse] = [summary.user?.metric ?? NaN, summary.baseline?.metric ?? NaN];
+      assert.ok(mae * 1.5 < mse, `MAE's distance to the inliers' trend ${mae} vs MSE's ${mse}`);
+      assert.ok((await inkOf(panel.page, 'train-data-chart')) > 2000);
+      await panel.page.screenshot({ path: path.join(RESULTS, `webview-${theme}.png`), fullPage: true });
+      await panel.page.close();
+    }
+  });
+
+  it('stops a run between epochs when Stop is pressed', async () => {
+    const panel = await server.open();
+    await panel.send(server.init({ backend: 'cpu' }));
+    await panel.send(await lossFrom('panel/losses.ts', 'mse'));
+    await panel.page.waitForSelector('#curves[data-total-ms]');
+    await panel.page.fill('#epochs', '1000');
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => /epoch [3-9]\d*\/1000/.test(document.getElementById('train-progress')?.textContent ?? ''));
+    await panel.page.click('#stop');
+    await panel.page.waitForSelector('#training[data-state=idle]');
+    const progress = (await panel.page.textContent('#train-progress')) ?? '';
+    assert.match(progress, /stopped$/);
+    const epochs = Number(/epoch (\d+)\/1000/.exec(progress)?.[1]);
+    assert.ok(epochs >= 3 && epochs < 100, progress);
+    assert.equal(await panel.page.$eval('#train', (b) => (b as HTMLButtonElement).disabled), false);
+    await panel.page.close();
+  });
+});

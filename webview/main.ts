@@ -1,0 +1,265 @@
+// The preview panel's page: talks to the extension host (src/protocol.ts, validated both ways),
+// keeps its state through VS Code's getState/setState, and runs the user's loss only in Web Workers
+// (loss-worker.ts): one on a CPU backend for curves and gradient checks, one for training.
+import { dispatch, hostMessage, type HostMessage, type Handlers, type PageMessage, type PanelLoss, type PanelSettings } from '../src/protocol';
+import { followTheme } from './charts';
+import { LossWorker, type WorkerSource } from './loss-worker';
+import { CurvesView } from './views/curves';
+import { element, say } from './views/dom';
+import { GradcheckPanel } from './views/gradcheck';
+import { Sliders } from './views/sliders';
+import { BASELINE_LABELS, DATASET_LABELS, TrainingView, baselinesFor, datasetFor, type DatasetName } from './views/training';
+import type { Baseline, LossRef } from './worker/protocol';
+import type { WasmFiles } from './worker/backends';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What survives a hidden panel and a reload; the host reads uri and name to find the loss again. */
+interface PanelState {
+  uri?: string;
+  name?: string;
+  /** Slider values per loss (uri#name). */
+  args?: Record<string, Record<string, number>>;
+  dataset?: DatasetName;
+  baseline?: Baseline;
+  epochs?: number;
+}
+
+const vscode = acquireVsCodeApi();
+const state: PanelState = (vscode.getState() as PanelState | null) ?? {};
+const saveState = (): void => vscode.setState(state);
+const log = (level: 'info' | 'warn' | 'error', message: string): void => vscode.postMessage({ type: 'log', level, message });
+
+followTheme();
+const curvesView = new CurvesView();
+const gradcheckView = new GradcheckPanel();
+const trainingView = new TrainingView();
+const sliders = new Sliders((args, values) => {
+  if (!current) return;
+  state.args = { ...state.args, [keyOf(current)]: values };
+  saveState();
+  currentArgs = args;
+  requestCurves();
+  scheduleGradcheck();
+});
+
+let settings: PanelSettings = { backend: 'auto', seed: 1, timeoutMs: 5000 };
+let source: Promise<WorkerSource> | undefined;
+let current: PanelLoss | undefined;
+let currentArgs: (number | null)[] = [];
+let workers: { code: string; curves: LossWorker; training: LossWorker } | undefined;
+let training: { id: number; worker: LossWorker } | undefined;
+
+const keyOf = (loss: PanelLoss): string => `${loss.uri}#${loss.name}`;
+const lossRef = (): LossRef => ({ exportName: current?.exportName ?? '', kind: current?.kind ?? 'loss', args: currentArgs });
+
+/** Our worker script and tfjs's .wasm files as blob URLs, fetched once from the extension's folder. */
+async function loadSource(workerUrl: string, wasmUrl: string): Promise<WorkerSource> {
+  const script = await (await fetch(workerUrl)).text();
+  const wasm: WasmFiles = {};
+  await Promise.all(
+    (['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const).map(async (name) => {
+      try {
+        const response = await fetch(`${wasmUrl}/${name}`);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        wasm[name] = URL.createObjectURL(new Blob([await response.arrayBuffer()], { type: 'application/wasm' }));
+      } catch (error) {
+        log('warn', `the wasm backend is unavailable: ${name} could not be loaded (${(error as Error).message})`);
+      }
+    }),
+  );
+  return { script, wasm };
+}
+
+async function workersFor(code: string): Promise<NonNullable<typeof workers>> {
+  if (workers?.code === code) return workers;
+  const loaded = await (source ?? Promise.reject(new Error('the page has no worker script yet')));
+  stopTraining('the loss changed: train again to see the new one');
+  workers?.curves.dispose();
+  workers?.training.dispose();
+  const report = (level: 'warn' | 'error', message: string): void => log(level, message);
+  workers = { code, curves: new LossWorker(loaded, 'curves', code, report), training: new LossWorker(loaded, 'training', code, report) };
+  return workers;
+}
+
+// Slider moves arrive faster than curves compute: one request in flight, the latest one queued.
+let curvesBusy = false;
+let curvesQueued = false;
+function requestCurves(): void {
+  if (curvesBusy) {
+    curvesQueued = true;
+    return;
+  }
+  const loss = current;
+  if (!loss?.code) return;
+  curvesBusy = true;
+  const started = performance.now();
+  workersFor(loss.code)
+    .then((w) => w.curves.ask({ type: 'curves', loss: lossRef(), task: loss.task }, 'curves', settings.timeoutMs))
+    .then((reply) => {
+      if (loss !== current) return;
+      const drawMs = curvesView.show(reply.curves);
+      const total = performance.now() - started;
+      const box = element('curves');
+      Object.assign(box.dataset, { computeMs: reply.curves.ms.toFixed(1), drawMs: drawMs.toFixed(1), totalMs: total.toFixed(1), points: String(reply.curves.x.length) });
+      say('curve-timing', `computed in ${Math.round(reply.curves.ms)} ms, drawn in ${Math.round(drawMs)} ms`);
+    })
+    .catch((error: Error) => {
+      if (loss !== current) return;
+      curvesView.clear(`The curves could not be computed: ${error.message}`);
+      log('warn', `curves of ${loss.name}: ${error.message}`);
+    })
+    .finally(() => {
+      curvesBusy = false;
+      if (curvesQueued) {
+        curvesQueued = false;
+        requestCurves();
+      }
+    });
+}
+
+let gradcheckTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleGradcheck(delay = 250): void {
+  clearTimeout(gradcheckTimer);
+  gradcheckTimer = setTimeout(runGradcheck, delay);
+}
+function runGradcheck(): void {
+  const loss = current;
+  if (!loss?.code) return;
+  say('gradcheck-status', 'Checking…');
+  workersFor(loss.code)
+    .then((w) => w.curves.ask({ type: 'gradcheck', loss: lossRef(), task: loss.task, seed: settings.seed }, 'gradcheck', settings.timeoutMs))
+    .then((reply) => loss === current && gradcheckView.show(reply.result))
+    .catch((error: Error) => loss === current && gradcheckView.clear(`The gradient check could not run: ${error.message}`));
+}
+
+function startTraining(): void {
+  const loss = current;
+  if (!loss?.code) return;
+  stopTraining();
+  const dataset = element('dataset', HTMLSelectElement).value as DatasetName;
+  const baseline = element('baseline', HTMLSelectElement).value as Baseline;
+  const epochs = Math.max(1, Math.min(1000, Math.round(Number(element('epochs', HTMLInputElement).value) || 60)));
+  Object.assign(state, { dataset, baseline, epochs });
+  saveState();
+  trainingView.start(baseline);
+  setTraining(true);
+  void workersFor(loss.code).then((w) => {
+    const id = w.training.request(
+      { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed },
+      (reply) => {
+        if (reply.type === 'data') trainingView.showData(reply.data);
+        else if (reply.type === 'backend') {
+          trainingView.showBackend(reply.backend, reply.renderer, reply.reason, reply.trials);
+          log('info', `training ${loss.name} on ${reply.backend} (${reply.renderer}): ${reply.reason}`);
+        } else if (reply.type === 'epoch') trainingView.addEpoch(reply.report, epochs);
+        else if (reply.type === 'done') {
+          trainingView.finish(reply.stopped ? 'stopped' : 'done');
+          setTraining(false);
+          return true;
+        }
+        return false;
+      },
+      (message) => {
+        trainingView.finish(`failed: ${message}`);
+        setTraining(false);
+        log('warn', `training ${loss.name}: ${message}`);
+      },
+      undefined, // a run may take minutes; Stop ends it, and a frozen worker is replaced on the next edit
+    );
+    training = { id, worker: w.training };
+  }, (error: Error) => trainingView.finish(`failed: ${error.message}`));
+}
+
+function stopTraining(message?: string): void {
+  if (!training) return;
+  training.worker.stop(training.id);
+  training = undefined;
+  if (message) trainingView.finish(message);
+}
+
+function setTraining(running: boolean): void {
+  element('train', HTMLButtonElement).disabled = running;
+  element('stop', HTMLButtonElement).disabled = !running;
+  element('training').dataset.state = running ? 'running' : 'idle';
+  if (!running) training = undefined;
+}
+
+function fillSelect(select: HTMLSelectElement, options: [string, string][], value: string | undefined): void {
+  select.replaceChildren(...options.map(([v, label]) => new Option(label, v, false, v === value)));
+  if (value && !options.some(([v]) => v === value)) select.selectedIndex = 0;
+}
+
+function showTrainingControls(loss: PanelLoss): void {
+  const datasetSelect = element('dataset', HTMLSelectElement);
+  const dataset = state.dataset ?? datasetFor(loss.task);
+  fillSelect(datasetSelect, Object.entries(DATASET_LABELS) as [string, string][], dataset);
+  const updateBaselines = (): void => {
+    const chosen = datasetSelect.value as DatasetName;
+    fillSelect(element('baseline', HTMLSelectElement), baselinesFor(chosen, loss.task).map((b) => [b, BASELINE_LABELS[b]]), state.baseline);
+    say('dataset-hint', chosen === datasetFor(loss.task) ? '' : `This set's labels are not those of a ${loss.task} loss: expect odd results.`);
+  };
+  datasetSelect.onchange = updateBaselines;
+  updateBaselines();
+  if (state.epochs) element('epochs', HTMLInputElement).value = String(state.epochs);
+}
+
+function showLoss(loss: PanelLoss): void {
+  const sameLoss = current && keyOf(current) === keyOf(loss);
+  current = loss;
+  Object.assign(state, { uri: loss.uri, name: loss.name });
+  saveState();
+  say('loss-name', loss.name);
+  say('loss-where', `${loss.file} · task ${loss.task}${loss.kind === 'factory' ? ' · factory' : ''}`);
+  const failed = loss.checks.filter((c) => c.status === 'fail');
+  say('loss-checks', loss.checks.length === 0 ? '' : failed.length === 0 ? `Checks: all ${loss.checks.length} pass or warn.` : `Checks failed: ${failed.map((c) => c.id).join(', ')}.`);
+  element('problem').hidden = !loss.problem;
+  say('problem', loss.problem ?? '');
+  document.body.dataset.runnable = String(loss.code !== null);
+  if (!sameLoss || currentArgs.length !== loss.params.length) currentArgs = sliders.show(loss.params, state.args?.[keyOf(loss)]);
+  if (!sameLoss) showTrainingControls(loss);
+  if (!loss.code) {
+    curvesView.clear(loss.problem ?? 'This loss cannot run here.');
+    gradcheckView.clear('');
+    return;
+  }
+  requestCurves();
+  scheduleGradcheck(sameLoss ? 250 : 0);
+}
+
+const handlers: Handlers<HostMessage> = {
+  init: (message) => {
+    settings = message.settings;
+    source ??= loadSource(message.workerUrl, message.wasmUrl);
+    source.catch((error: Error) => log('error', `the worker script could not be loaded: ${error.message}`));
+  },
+  loss: (message) => showLoss(message.loss),
+  noLoss: (message) => {
+    current = undefined;
+    say('loss-name', 'No loss');
+    say('loss-where', message.reason);
+    curvesView.clear(message.reason);
+    gradcheckView.clear('');
+  },
+  settings: (message) => {
+    settings = message.settings;
+  },
+  train: () => {
+    element('training').scrollIntoView({ block: 'start' });
+    startTraining();
+  },
+};
+
+window.addEventListener('message', (event: MessageEvent) => dispatch(hostMessage, handlers, event.data, (error) => log('warn', error)));
+element('train', HTMLButtonElement).addEventListener('click', startTraining);
+element('stop', HTMLButtonElement).addEventListener('click', () => stopTraining());
+element('recheck', HTMLButtonElement).addEventListener('click', () => runGradcheck());
+vscode.postMessage({ type: 'ready' });
+
+/** For the page's tests and the benchmark: what the training view shows, as numbers. */
+(globalThis as Record<string, unknown>).lossLabPanel = { training: () => trainingView.summary() };

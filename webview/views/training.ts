@@ -1,0 +1,150 @@
+// Mini training: a small MLP trained with the user's loss beside a built-in baseline (same initial
+// weights, same data), with the loss and metric per epoch, the data with what each model learned,
+// the backend it ran on and why, and ms per epoch.
+import type { Chart } from 'chart.js';
+import type { Task } from '../../src/core/report';
+import { createChart, line, markers, themeColor, transparent, type Dataset, type Point } from '../charts';
+import type { Baseline, BackendTrial, DataPoints, EpochView } from '../worker/protocol';
+import { element, formatNumber } from './dom';
+
+type ScatterChart = Chart<'scatter', (Point | null)[]>;
+export type DatasetName = 'outliers' | 'moons' | 'spirals';
+
+export const DATASET_LABELS: Record<DatasetName, string> = {
+  outliers: '1-D regression with outliers',
+  moons: '2-D binary classification (moons)',
+  spirals: '3-class spirals',
+};
+
+export const BASELINE_LABELS: Record<Baseline, string> = { mse: 'MSE', mae: 'MAE', huber: 'Huber (δ = 1)', logcosh: 'log-cosh', bce: 'binary cross-entropy', cce: 'categorical cross-entropy', 'sparse-cce': 'sparse categorical cross-entropy' };
+
+/** The preset that fits a task's labels, and the baselines that fit a preset's. */
+export function datasetFor(task: Task): DatasetName {
+  return task === 'regression' ? 'outliers' : task === 'binary' || task === 'segmentation' ? 'moons' : 'spirals';
+}
+export function baselinesFor(dataset: DatasetName, task: Task): Baseline[] {
+  if (dataset === 'outliers') return ['mse', 'mae', 'huber', 'logcosh'];
+  if (dataset === 'moons') return ['bce', 'mse'];
+  return task === 'sparse' ? ['sparse-cce'] : ['cce'];
+}
+
+const CLASS_COLORS = ['user', 'orange', 'green'] as const;
+
+export class TrainingView {
+  private readonly lossChart: ScatterChart;
+  private readonly metricChart: ScatterChart;
+  private readonly dataChart: ScatterChart;
+  private data: DataPoints | undefined;
+  private epochs: EpochView[] = [];
+  private baselineLabel = '';
+
+  constructor() {
+    this.lossChart = createChart(element('train-loss-chart', HTMLCanvasElement), { x: 'epoch', y: 'training loss (log)', logY: true });
+    this.metricChart = createChart(element('train-metric-chart', HTMLCanvasElement), { x: 'epoch', y: 'metric' });
+    this.dataChart = createChart(element('train-data-chart', HTMLCanvasElement), { x: 'x', y: 'y' });
+    window.addEventListener('loss-lab-theme', () => this.redraw());
+  }
+
+  start(baseline: Baseline): void {
+    this.epochs = [];
+    this.data = undefined;
+    this.baselineLabel = BASELINE_LABELS[baseline];
+    element('train-backend').textContent = 'Backend: measuring…';
+    element('train-progress').textContent = '';
+    element('train-charts').hidden = false;
+    this.redraw();
+  }
+
+  showData(data: DataPoints): void {
+    this.data = data;
+    const y = this.metricChart.options.scales?.y as { title: { text: string } } | undefined;
+    if (y) y.title.text = data.metricName;
+    this.redraw();
+  }
+
+  showBackend(backend: string, renderer: string, reason: string, trials: BackendTrial[]): void {
+    const failed = trials.filter((t) => t.msPerEpoch === null).map((t) => `${t.backend}: ${t.error ?? 'unavailable'}`);
+    const box = element('train-backend');
+    box.dataset.backend = backend;
+    box.textContent = `Backend: ${backend} (${renderer}): ${reason}.${failed.length ? ` Not used: ${failed.join('; ')}.` : ''}`;
+  }
+
+  addEpoch(report: EpochView, total: number): void {
+    this.epochs.push(report);
+    const recent = this.epochs.slice(-5);
+    const msPerEpoch = recent.reduce((sum, e) => sum + e.ms, 0) / recent.length;
+    const metric = (v: number | null): string => (v === null ? 'not finite' : formatNumber(v));
+    element('train-progress').textContent =
+      `epoch ${report.epoch}/${total} · ${msPerEpoch.toFixed(1)} ms/epoch · ${this.data?.metricName ?? 'metric'}: your loss ${metric(report.user.metric)}, ${this.baselineLabel} ${metric(report.baseline.metric)}`;
+    element('train-progress').dataset.msPerEpoch = msPerEpoch.toFixed(2);
+    this.redraw();
+  }
+
+  finish(message: string): void {
+    element('train-progress').textContent = `${element('train-progress').textContent} · ${message}`;
+  }
+
+  /** The last epoch's numbers, for the page's state and its tests. */
+  summary(): { epochs: number; user: EpochView['user'] | undefined; baseline: EpochView['baseline'] | undefined; firstUserLoss: number | null | undefined } {
+    const last = this.epochs[this.epochs.length - 1];
+    return { epochs: this.epochs.length, user: last?.user, baseline: last?.baseline, firstUserLoss: this.epochs[0]?.user.loss };
+  }
+
+  private redraw(): void {
+    const user = themeColor('user');
+    const base = themeColor('orange');
+    const series = (pick: (e: EpochView) => number | null): (Point | null)[] => this.epochs.map((e) => {
+      const v = pick(e);
+      return v === null || v <= 0 ? null : { x: e.epoch, y: v };
+    });
+    this.lossChart.data.datasets = [line('your loss', series((e) => e.user.loss), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.loss), base, { dash: [6, 3] })];
+    this.metricChart.data.datasets = [line('your loss', series((e) => e.user.metric), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.metric), base, { dash: [6, 3] })];
+    this.dataChart.data.datasets = this.dataDatasets();
+    for (const chart of [this.lossChart, this.metricChart, this.dataChart]) chart.update('none');
+  }
+
+  /** Regression: the points and both fitted curves; classification: the points over the user's model's decision regions. */
+  private dataDatasets(): Dataset[] {
+    const data = this.data;
+    if (!data) return [];
+    const last = this.epochs[this.epochs.length - 1];
+    if (data.features === 1) {
+      const inliers: Point[] = [];
+      const outliers: Point[] = [];
+      data.x.forEach((x, i) => (data.inlier?.[i] === 0 ? outliers : inliers).push({ x, y: data.y[i] as number }));
+      const fit = (values: (number | null)[] | undefined): (Point | null)[] => (last?.grid.xs ?? []).map((x, i) => (values?.[i] == null ? null : { x, y: values[i] as number }));
+      return [
+        markers('inliers', inliers, themeColor('muted'), 'circle', 2.5),
+        markers('outliers', outliers, themeColor('red'), 'crossRot', 4),
+        ...(last ? [line('fit: your loss', fit(last.grid.user), themeColor('user'), { width: 2.5 }), line(`fit: ${this.baselineLabel}`, fit(last.grid.baseline), themeColor('orange'), { width: 2, dash: [6, 3] })] : []),
+      ];
+    }
+    const classes = Math.max(2, data.outputs === 1 && data.metricName === 'accuracy' ? 2 : data.outputs);
+    const classOf = (i: number): number => (data.outputs === 1 ? Math.round(data.y[i] as number) : argMax(data.y.slice(i * data.outputs, (i + 1) * data.outputs)));
+    const points: Point[][] = Array.from({ length: classes }, () => []);
+    for (let i = 0; i < data.x.length / 2; i++) points[classOf(i)]?.push({ x: data.x[2 * i] as number, y: data.x[2 * i + 1] as number });
+    const regions: Point[][] = Array.from({ length: classes }, () => []);
+    const bounds = last?.grid.bounds;
+    if (last && bounds) {
+      const side = Math.round(Math.sqrt(last.grid.user.length));
+      last.grid.user.forEach((c, k) => {
+        if (c === null) return;
+        const [row, col] = [Math.floor(k / side), k % side];
+        regions[c]?.push({ x: bounds.xMin + ((col + 0.5) * (bounds.xMax - bounds.xMin)) / side, y: bounds.yMin + ((row + 0.5) * (bounds.yMax - bounds.yMin)) / side });
+      });
+    }
+    const color = (c: number): string => themeColor(CLASS_COLORS[c % CLASS_COLORS.length] ?? 'user');
+    return [
+      ...regions.map((r, c) => ({ ...markers(`your model: class ${c}`, r, transparent(color(c), 0.18), 'rect', 5), borderWidth: 0 })),
+      ...points.map((p, c) => markers(`class ${c}`, p, color(c), 'circle', 2.5)),
+    ];
+  }
+}
+
+function argMax(values: number[]): number {
+  let best = 0;
+  values.forEach((v, i) => {
+    if (v > (values[best] as number)) best = i;
+  });
+  return best;
+}
