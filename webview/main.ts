@@ -89,6 +89,8 @@ async function workersFor(code: string): Promise<NonNullable<typeof workers>> {
 
 // Slider moves arrive faster than curves compute: one request in flight, the latest one queued.
 let curvesBusy = false;
+/** Curves drawn so far: the tests and the benchmark wait for the next one. */
+let drawings = 0;
 let curvesQueued = false;
 function requestCurves(): void {
   if (curvesBusy) {
@@ -106,7 +108,8 @@ function requestCurves(): void {
       const drawMs = curvesView.show(reply.curves);
       const total = performance.now() - started;
       const box = element('curves');
-      Object.assign(box.dataset, { computeMs: reply.curves.ms.toFixed(1), drawMs: drawMs.toFixed(1), totalMs: total.toFixed(1), points: String(reply.curves.x.length) });
+      drawings++;
+      Object.assign(box.dataset, { computeMs: reply.curves.ms.toFixed(1), drawMs: drawMs.toFixed(1), totalMs: total.toFixed(1), points: String(reply.curves.x.length), drawings: String(drawings) });
       say('curve-timing', `computed in ${Math.round(reply.curves.ms)} ms, drawn in ${Math.round(drawMs)} ms`);
     })
     .catch((error: Error) => {

@@ -141,6 +141,7 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await frame.locator('#epochs').fill('20');
       await frame.locator('#train').click();
       await frame.locator('#training[data-state=idle] #train-progress', { hasText: 'done' }).waitFor({ timeout: 180_000 });
+      await frame.locator('#training').scrollIntoViewIfNeeded();
       const backend = await frame.locator('#train-backend').textContent();
       if (!/Backend: (webgl|wasm|cpu) \(/.test(backend ?? '')) throw new Error(`no backend shown: ${backend}`);
       await page.screenshot({ path: path.join(results, 'workbench-training.png') });

@@ -72,6 +72,9 @@ export class PanelServer {
   /** Violations of the page's CSP, from the browser's console: there must be none. */
   readonly cspViolations: string[] = [];
 
+  /** `wasm: false` serves no .wasm files, as where they cannot load: the page falls back to tfjs's cpu backend. */
+  constructor(private readonly options: { wasm?: boolean } = {}) {}
+
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
@@ -83,7 +86,7 @@ export class PanelServer {
         return this.reply(res, 'index.html', html);
       }
       const file = FILES[url.pathname];
-      if (!file) {
+      if (!file || (this.options.wasm === false && file.endsWith('.wasm'))) {
         res.writeHead(404).end();
         return;
       }

@@ -99,4 +99,25 @@ describe('mini training in the panel, headless Chromium', function () {
     assert.equal(await panel.page.$eval('#train', (b) => (b as HTMLButtonElement).disabled), false);
     await panel.page.close();
   });
+
+  it('falls back to cpu, and says why, when the pinned wasm backend cannot load its files', async () => {
+    const noWasm = new PanelServer({ wasm: false });
+    await noWasm.start();
+    try {
+      const panel = await noWasm.open();
+      await panel.send(noWasm.init({ backend: 'wasm' }));
+      await panel.send(await lossFrom('panel/losses.ts', 'mse'));
+      await panel.page.waitForSelector('#curves[data-drawings]');
+      await panel.page.fill('#epochs', '2');
+      await panel.page.click('#train');
+      await panel.page.waitForSelector('#training[data-state=idle] #train-backend[data-backend]');
+      const backend = (await panel.page.textContent('#train-backend')) ?? '';
+      assert.equal(await panel.page.$eval('#train-backend', (e) => (e as HTMLElement).dataset.backend), 'cpu');
+      assert.match(backend, /wasm was pinned but cannot start here \(its \.wasm files could not be loaded\): fell back to cpu/);
+      const logs = (await panel.posted()).filter((m) => m.type === 'log').map((m) => (m as { message: string }).message);
+      assert.ok(logs.some((l) => /the wasm backend is unavailable/.test(l)), logs.join('\n'));
+    } finally {
+      await noWasm.stop();
+    }
+  });
 });

@@ -85,9 +85,9 @@ export class TrainingView {
   }
 
   /** The last epoch's numbers, for the page's state and its tests. */
-  summary(): { epochs: number; user: EpochView['user'] | undefined; baseline: EpochView['baseline'] | undefined; firstUserLoss: number | null | undefined } {
+  summary(): { epochs: number; user: EpochView['user'] | undefined; baseline: EpochView['baseline'] | undefined; firstUserLoss: number | null | undefined; ms: number[] } {
     const last = this.epochs[this.epochs.length - 1];
-    return { epochs: this.epochs.length, user: last?.user, baseline: last?.baseline, firstUserLoss: this.epochs[0]?.user.loss };
+    return { epochs: this.epochs.length, user: last?.user, baseline: last?.baseline, firstUserLoss: this.epochs[0]?.user.loss, ms: this.epochs.map((e) => e.ms) };
   }
 
   private redraw(): void {

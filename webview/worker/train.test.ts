@@ -127,6 +127,28 @@ describe('mini training', () => {
     assert.ok(spirals.user.every((c) => c === 0 || c === 1 || c === 2));
   });
 
+  it('reads tensor data once per epoch (each read is a GPU round trip on webgl)', async () => {
+    // The cpu backend's own kernels read their inputs; what costs on webgl is a read from our code.
+    const methods = ['data', 'dataSync', 'array', 'arraySync', 'buffer', 'bufferSync'] as const;
+    const proto = tf.Tensor.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const originals = methods.map((m) => proto[m] as (...args: unknown[]) => unknown);
+    let reads = 0;
+    methods.forEach((m, i) => {
+      proto[m] = function (this: unknown, ...args: unknown[]) {
+        reads++;
+        return (originals[i] as (...a: unknown[]) => unknown).apply(this, args);
+      };
+    });
+    const run = new TrainingRun({ dataset: makeDataset('moons'), userLoss: referenceLoss('bce'), baselineLoss: mse });
+    try {
+      for (let i = 0; i < 3; i++) await run.runEpoch();
+      assert.equal(reads, 3);
+    } finally {
+      methods.forEach((m, i) => (proto[m] = originals[i] as (...args: unknown[]) => unknown));
+      run.dispose();
+    }
+  });
+
   it('holds no more tensors after epoch 5 than after epoch 2, and frees them all on dispose', async () => {
     const before = tf.memory().numTensors;
     const run = new TrainingRun({ dataset: makeDataset('spirals', { labels: 'sparse' }), userLoss: referenceLoss('sparse-cce'), baselineLoss: mae });
