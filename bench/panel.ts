@@ -20,7 +20,7 @@ async function sliderRedraws(server: PanelServer, moves: number): Promise<{ tota
   await panel.send(server.init());
   await panel.send(await lossFrom('panel/losses.ts', 'huber', { kind: 'factory', params: [{ name: 'delta', defaultText: '1.0', value: 1 }] }));
   await panel.page.waitForSelector('#curves[data-drawings]');
-  const [total, compute, draw] = [[], [], []] as number[][];
+  const [total, compute, draw]: [number[], number[], number[]] = [[], [], []];
   for (let i = 0; i < moves + 2; i++) {
     const before = await drawings(panel);
     await panel.page.fill('#sliders input[type=number]', String(1 + 0.1 * (i + 1)));
