@@ -148,6 +148,40 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       return `${backend}; ${await frame.locator('#train-progress').textContent()}`;
     });
 
+    await test('the panel follows the cursor to another loss, and redraws after an edit', async () => {
+      await page.locator('.view-line', { hasText: 'export const meanAbsoluteError' }).first().click();
+      await page.locator('.tab', { hasText: 'Loss Lab: meanAbsoluteError' }).first().waitFor({ timeout: 15_000 });
+      let frame = await panelFrame(page);
+      await frame.locator('#loss-name', { hasText: 'meanAbsoluteError' }).waitFor({ timeout: 15_000 });
+      await frame.locator('#curve-notes', { hasText: 'kinks at 0' }).waitFor({ timeout: 30_000 });
+      const before = Number(await frame.locator('#curves').getAttribute('data-drawings'));
+      await page.locator('.view-line', { hasText: 'export const meanAbsoluteError' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' // edited');
+      frame = await panelFrame(page);
+      await frame.waitForFunction((n) => Number(document.getElementById('curves')?.dataset.drawings) > n, before, { timeout: 30_000 });
+    });
+
+    await test('the panel comes back on its loss after the window reloads', async () => {
+      await page.reload();
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await page.locator('.tab', { hasText: 'Loss Lab: meanAbsoluteError' }).first().waitFor({ timeout: 30_000 });
+      const frame = await panelFrame(page);
+      await frame.locator('#curves[data-drawings]').waitFor({ timeout: 60_000 });
+      const name = await frame.locator('#loss-name').textContent();
+      if (name !== 'meanAbsoluteError') throw new Error(`restored on ${name}`);
+    });
+
+    await test('the Train CodeLens shows the panel on its loss and starts a training run', async () => {
+      await page.locator('.codelens-decoration a', { hasText: /^Train$/ }).first().click();
+      await page.locator('.tab', { hasText: 'Loss Lab: meanSquaredError' }).first().waitFor({ timeout: 15_000 });
+      const frame = await panelFrame(page);
+      await frame.locator('#loss-name', { hasText: 'meanSquaredError' }).waitFor({ timeout: 15_000 });
+      await frame.locator('#train-progress', { hasText: /epoch \d+\/\d+/ }).waitFor({ timeout: 120_000 });
+      await frame.locator('#stop').click();
+      await frame.locator('#training[data-state=idle]').waitFor({ timeout: 30_000 });
+    });
+
     await test('New Loss from Template opens the chosen template in a new editor', async () => {
       await runCommand(page, 'Loss Lab: New Loss from Template');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Huber (factory)' }).first().click({ timeout: 10_000 });

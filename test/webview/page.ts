@@ -97,7 +97,7 @@ export class PanelServer {
     this.context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-webview-')), {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      viewport: { width: 1100, height: 1500 },
+      viewport: { width: 1100, height: 900 },
       args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }
@@ -113,7 +113,7 @@ export class PanelServer {
     const id = String(this.stubs.size);
     this.stubs.set(`/stub-${id}.js`, stubScript(options.theme ?? 'light', options.state));
     const page = await this.context.newPage();
-    if (options.width) await page.setViewportSize({ width: options.width, height: 1500 });
+    if (options.width) await page.setViewportSize({ width: options.width, height: 900 });
     page.on('console', (m) => {
       if (/Content.Security.Policy|Refused to/i.test(m.text())) this.cspViolations.push(m.text());
     });

@@ -72,12 +72,33 @@ describe('mini training in the panel, headless Chromium', function () {
   });
 
   it('fits the inliers with MAE closer than MSE does on the outlier preset', async () => {
-    for (const theme of ['light', 'dark'] as const) {
-      const { panel, summary } = await train('mae', { epochs: 80, baseline: 'mse', theme });
-      const [mae, mse] = [summary.user?.metric ?? NaN, summary.baseline?.metric ?? NaN];
-      assert.ok(mae * 1.5 < mse, `MAE's distance to the inliers' trend ${mae} vs MSE's ${mse}`);
-      assert.ok((await inkOf(panel.page, 'train-data-chart')) > 2000);
-      await panel.page.screenshot({ path: path.join(RESULTS, `webview-${theme}.png`), fullPage: true });
+    const { panel, summary } = await train('mae', { epochs: 60, baseline: 'mse' });
+    const [mae, mse] = [summary.user?.metric ?? NaN, summary.baseline?.metric ?? NaN];
+    assert.ok(mae * 1.5 < mse, `MAE's distance to the inliers' trend ${mae} vs MSE's ${mse}`);
+    assert.ok((await inkOf(panel.page, 'train-data-chart')) > 2000);
+    await panel.page.close();
+  });
+
+  it('looks right in the light and the dark theme, and at a narrow width (screenshots)', async () => {
+    for (const [theme, width] of [['light', 1100], ['dark', 1100], ['dark', 420]] as const) {
+      const panel = await server.open({ theme, width });
+      await panel.send(server.init({ backend: 'cpu' }));
+      await panel.send(await lossFrom('panel/losses.ts', 'huber', { kind: 'factory', params: [{ name: 'delta', defaultText: '1.0', value: 1 }] }));
+      await panel.page.waitForSelector('#curves[data-drawings]');
+      await panel.page.fill('#sliders input[type=number]', '1.5');
+      await panel.page.press('#sliders input[type=number]', 'Enter');
+      await panel.page.waitForFunction(() => document.getElementById('curves')?.dataset.drawings === '2');
+      await panel.page.waitForSelector('#gradcheck-status.pass');
+      await panel.page.fill('#epochs', '60');
+      await panel.page.click('#train');
+      await panel.page.waitForFunction(() => /done/.test(document.getElementById('train-progress')?.textContent ?? ''), undefined, { timeout: 120_000 });
+      for (const id of ['loss-chart', 'grad-chart', 'influence-chart', 'gradcheck-chart', 'train-data-chart', 'train-loss-chart', 'train-metric-chart']) {
+        assert.ok((await inkOf(panel.page, id)) > 500, `${id} drawn (${theme}, ${width} px)`);
+      }
+      // Nothing wider than the panel: no horizontal scrolling at a narrow width.
+      const overflow = await panel.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${overflow} px wider than the panel at ${width} px`);
+      await panel.page.screenshot({ path: path.join(RESULTS, `webview-${theme}${width < 600 ? '-narrow' : ''}.png`), fullPage: true });
       await panel.page.close();
     }
   });
