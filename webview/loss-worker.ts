@@ -19,6 +19,8 @@ interface Pending {
   onReply: (reply: WorkerReply) => boolean;
   fail: (message: string) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** The longest wait for the next reply: a request that streams (training) restarts it with each. */
+  timeoutMs: number | undefined;
 }
 
 export class LossWorker {
@@ -68,7 +70,15 @@ export class LossWorker {
       this.settle(reply.id);
       return pending.fail(reply.message);
     }
-    if (pending.onReply(reply)) this.settle(reply.id);
+    if (pending.onReply(reply)) return this.settle(reply.id);
+    if (pending.timer && pending.timeoutMs !== undefined) {
+      clearTimeout(pending.timer);
+      pending.timer = this.watch(reply.id, pending.timeoutMs);
+    }
+  }
+
+  private watch(id: number, timeoutMs: number): ReturnType<typeof setTimeout> {
+    return setTimeout(() => this.overrun(id, timeoutMs), timeoutMs);
   }
 
   private settle(id: number): void {
@@ -77,11 +87,11 @@ export class LossWorker {
     this.pending.delete(id);
   }
 
-  /** Sends a request; `onReply` sees each reply to it and returns true on the last one. */
+  /** Sends a request; `onReply` sees each reply to it and returns true on the last one; `timeoutMs` bounds the wait for each reply. */
   request(request: Request, onReply: (reply: WorkerReply) => boolean, fail: (message: string) => void, timeoutMs: number | undefined): number {
     const id = this.nextId++;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.overrun(id, timeoutMs), timeoutMs);
-    this.pending.set(id, { onReply, fail, timer });
+    const timer = timeoutMs === undefined ? undefined : this.watch(id, timeoutMs);
+    this.pending.set(id, { onReply, fail, timer, timeoutMs });
     this.start().postMessage({ ...request, id });
     return id;
   }
@@ -110,7 +120,7 @@ export class LossWorker {
   /** A loss that runs too long may be in an endless loop: the worker cannot be interrupted, only replaced. */
   private overrun(id: number, timeoutMs: number): void {
     if (!this.pending.has(id)) return;
-    this.failAll(`stopped after ${timeoutMs} ms (lossLab.timeoutMs): does the loss loop forever?`);
+    this.failAll(`stopped after ${timeoutMs} ms without an answer: does the loss loop forever? (lossLab.timeoutMs)`);
   }
 
   private failAll(message: string): void {

@@ -141,6 +141,9 @@ function runGradcheck(): void {
     .catch((error: Error) => loss === current && gradcheckView.clear(`The gradient check could not run: ${error.message}`));
 }
 
+/** How many lossLab.timeoutMs a training run may go without a reply (the backend trial is the longest wait). */
+const TRAINING_SILENCE = 5;
+
 function startTraining(): void {
   const loss = current;
   if (!loss?.code) return;
@@ -173,7 +176,8 @@ function startTraining(): void {
         setTraining(false);
         log('warn', `training ${loss.name}: ${message}`);
       },
-      undefined, // a run may take minutes; Stop ends it, and a frozen worker is replaced on the next edit
+      // A run may take minutes, but each epoch answers: a worker silent this long is stuck in the loss.
+      TRAINING_SILENCE * settings.timeoutMs,
     );
     training = { id, worker: w.training };
   }, (error: Error) => trainingView.finish(`failed: ${error.message}`));

@@ -55,7 +55,7 @@ describe('mini training in the panel, headless Chromium', function () {
     const { panel, summary, backend, chosen } = await train('mse', { epochs: 3, backend: 'webgl' });
     assert.equal(chosen, 'webgl', backend);
     assert.match(backend, /pinned by the lossLab\.panel\.backend setting/);
-    assert.match(backend, /Backend: webgl \((?!WebGL\))[^)]+\)/, `a renderer name: ${backend}`);
+    assert.match(backend, /Backend: webgl \((?!WebGL,).+, on an OffscreenCanvas\)/, `a renderer name, in a worker: ${backend}`);
     assert.ok(summary.user?.loss !== null && Number.isFinite(summary.user?.loss), 'a finite loss on webgl');
     await panel.page.close();
   });
@@ -140,5 +140,16 @@ describe('mini training in the panel, headless Chromium', function () {
     } finally {
       await noWasm.stop();
     }
+  });
+
+  it('stops a training run whose loss never returns', async () => {
+    const panel = await server.open();
+    await panel.send(server.init({ backend: 'cpu', timeoutMs: 1000 }));
+    await panel.send(await lossFrom('panel/losses.ts', 'forever'));
+    await panel.page.waitForFunction(() => /stopped after 1000 ms/.test(document.getElementById('curve-notes')?.textContent ?? ''));
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => /failed: stopped after 5000 ms without an answer/.test(document.getElementById('train-progress')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    assert.equal(await panel.page.$eval('#train', (b) => (b as HTMLButtonElement).disabled), false);
+    await panel.page.close();
   });
 });

@@ -43,7 +43,9 @@ export function rendererOf(backend: Backend): string {
   const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
   if (!gl) return 'WebGL';
   const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  // In a worker there is no document: tfjs draws into an OffscreenCanvas.
+  return typeof OffscreenCanvas !== 'undefined' && gl.canvas instanceof OffscreenCanvas ? `${renderer}, on an OffscreenCanvas` : renderer;
 }
 
 export interface Choice {
