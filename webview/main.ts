@@ -217,7 +217,11 @@ function showTrainingControls(loss: PanelLoss): void {
 }
 
 function showLoss(loss: PanelLoss): void {
-  const sameLoss = current && keyOf(current) === keyOf(loss);
+  const previous = current;
+  const sameLoss = previous !== undefined && keyOf(previous) === keyOf(loss);
+  const sameParams = sameLoss && JSON.stringify(previous.params) === JSON.stringify(loss.params);
+  // The host resends after each check run and each edit: recompute only what the loss's code or task changed.
+  const unchanged = sameParams && previous.code === loss.code && previous.task === loss.task;
   current = loss;
   Object.assign(state, { uri: loss.uri, name: loss.name });
   saveState();
@@ -228,8 +232,9 @@ function showLoss(loss: PanelLoss): void {
   element('problem').hidden = !loss.problem;
   say('problem', loss.problem ?? '');
   document.body.dataset.runnable = String(loss.code !== null);
-  if (!sameLoss || currentArgs.length !== loss.params.length) currentArgs = sliders.show(loss.params, state.args?.[keyOf(loss)]);
+  if (!sameParams) currentArgs = sliders.show(loss.params, state.args?.[keyOf(loss)]);
   if (!sameLoss) showTrainingControls(loss);
+  if (unchanged) return;
   if (!loss.code) {
     curvesView.clear(loss.problem ?? 'This loss cannot run here.');
     gradcheckView.clear('');

@@ -113,6 +113,22 @@ describe('the preview panel in headless Chromium', function () {
     await panel.page.close();
   });
 
+  it('recomputes when the code changes, not when the host resends the same loss', async () => {
+    const loss = await lossFrom('panel/losses.ts', 'mse');
+    const panel = await openWith(loss);
+    await nextCurves(panel, undefined);
+    const drawings = async (): Promise<number> => Number(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.drawings));
+    await panel.send({ ...loss, loss: { ...loss.loss, version: 2, checks: [{ id: 'runs', status: 'pass', message: 'ok', ms: 1 }] } });
+    await panel.page.waitForFunction(() => /Checks: all 1 pass/.test(document.getElementById('loss-checks')?.textContent ?? ''));
+    await panel.page.waitForTimeout(500);
+    assert.equal(await drawings(), 1);
+    const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8').replace('tf.mean(tf.square(tf.sub(yPred, yTrue)))', 'tf.mul(2, tf.mean(tf.square(tf.sub(yPred, yTrue))))');
+    await panel.send(await lossFrom('panel/losses.ts', 'mse', { version: 3 }, text));
+    await panel.page.waitForFunction(() => document.getElementById('curves')?.dataset.drawings === '2');
+    assert.equal((await rowAt(panel, 2))[1], 8, 'the edited loss, twice MSE');
+    await panel.page.close();
+  });
+
   it('runs nothing without code, and says why', async () => {
     const problem = 'This workspace is not trusted: the panel runs losses only in a trusted workspace.';
     const panel = await openWith(await lossFrom('panel/losses.ts', 'mse', { code: null, problem }));
