@@ -140,8 +140,8 @@ export class LossWorker {
     this.url = undefined;
   }
 
+  /** Ends the worker; requests still waiting fail (their callers may hold a lock until they settle). */
   dispose(): void {
-    this.pending.clear();
-    this.terminate();
+    this.failAll('the loss changed before this finished');
   }
 }

@@ -53,7 +53,11 @@ let source: Promise<WorkerSource> | undefined;
 let current: PanelLoss | undefined;
 let currentArgs: (number | null)[] = [];
 let workers: { code: string; curves: LossWorker; training: LossWorker } | undefined;
-let training: { id: number; worker: LossWorker } | undefined;
+interface TrainingRun {
+  id?: number;
+  worker?: LossWorker;
+}
+let training: TrainingRun | undefined;
 
 const keyOf = (loss: PanelLoss): string => `${loss.uri}#${loss.name}`;
 const lossRef = (): LossRef => ({ exportName: current?.exportName ?? '', kind: current?.kind ?? 'loss', args: currentArgs });
@@ -155,46 +159,59 @@ function startTraining(): void {
   saveState();
   trainingView.start(baseline);
   setTraining(true);
-  void workersFor(loss.code).then((w) => {
-    const id = w.training.request(
+  // Replies of an earlier run (stopped, replaced) arrive late: each callback checks it is still this run.
+  const run: TrainingRun = {};
+  training = run;
+  const end = (message: string): void => {
+    if (training !== run) return;
+    training = undefined;
+    trainingView.finish(message);
+    setTraining(false);
+  };
+  workersFor(loss.code).then((w) => {
+    if (training !== run) return;
+    run.worker = w.training;
+    run.id = w.training.request(
       { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed },
       (reply) => {
+        if (training !== run) return reply.type === 'done';
         if (reply.type === 'data') trainingView.showData(reply.data);
         else if (reply.type === 'backend') {
           trainingView.showBackend(reply.backend, reply.renderer, reply.reason, reply.trials);
           log('info', `training ${loss.name} on ${reply.backend} (${reply.renderer}): ${reply.reason}`);
         } else if (reply.type === 'epoch') trainingView.addEpoch(reply.report, epochs);
-        else if (reply.type === 'done') {
-          trainingView.finish(reply.stopped ? 'stopped' : 'done');
-          setTraining(false);
-          return true;
-        }
-        return false;
+        else if (reply.type === 'done') end(reply.stopped ? 'stopped' : 'done');
+        return reply.type === 'done';
       },
       (message) => {
-        trainingView.finish(`failed: ${message}`);
-        setTraining(false);
-        log('warn', `training ${loss.name}: ${message}`);
+        if (training === run) log('warn', `training ${loss.name}: ${message}`);
+        end(`failed: ${message}`);
       },
       // A run may take minutes, but each epoch answers: a worker silent this long is stuck in the loss.
       TRAINING_SILENCE * settings.timeoutMs,
     );
-    training = { id, worker: w.training };
-  }, (error: Error) => trainingView.finish(`failed: ${error.message}`));
+  }, (error: Error) => end(`failed: ${error.message}`));
 }
 
+/** Asks the running training to stop: it ends at its next epoch, with 'stopped'. */
+function requestStop(): void {
+  if (training?.worker && training.id !== undefined) training.worker.stop(training.id);
+}
+
+/** Abandons the running training at once (the loss changed, or a new run starts), saying why if `message`. */
 function stopTraining(message?: string): void {
-  if (!training) return;
-  training.worker.stop(training.id);
+  const run = training;
+  if (!run) return;
   training = undefined;
+  if (run.worker && run.id !== undefined) run.worker.stop(run.id);
   if (message) trainingView.finish(message);
+  setTraining(false);
 }
 
 function setTraining(running: boolean): void {
   element('train', HTMLButtonElement).disabled = running;
   element('stop', HTMLButtonElement).disabled = !running;
   element('training').dataset.state = running ? 'running' : 'idle';
-  if (!running) training = undefined;
 }
 
 function fillSelect(select: HTMLSelectElement, options: [string, string][], value: string | undefined): void {
@@ -269,7 +286,7 @@ const handlers: Handlers<HostMessage> = {
 
 window.addEventListener('message', (event: MessageEvent) => dispatch(hostMessage, handlers, event.data, (error) => log('warn', error)));
 element('train', HTMLButtonElement).addEventListener('click', startTraining);
-element('stop', HTMLButtonElement).addEventListener('click', () => stopTraining());
+element('stop', HTMLButtonElement).addEventListener('click', requestStop);
 element('recheck', HTMLButtonElement).addEventListener('click', () => runGradcheck());
 vscode.postMessage({ type: 'ready' });
 

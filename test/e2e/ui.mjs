@@ -157,13 +157,16 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       const before = Number(await frame.locator('#curves').getAttribute('data-drawings'));
       await page.locator('.view-line', { hasText: 'export const meanAbsoluteError' }).first().click();
       await page.keyboard.press('End');
-      await page.keyboard.type(' // edited');
+      // A change of code (comments do not change the bundle, and the panel then keeps its curves).
+      await page.keyboard.type(' export const twiceMae = (yTrue, yPred) => tf.mul(2, meanAbsoluteError(yTrue, yPred));');
       frame = await panelFrame(page);
       await frame.waitForFunction((n) => Number(document.getElementById('curves')?.dataset.drawings) > n, before, { timeout: 30_000 });
     });
 
     await test('the panel comes back on its loss after the window reloads', async () => {
-      await page.reload();
+      // As a user reloads: the workbench saves its state (the panel's among it) before it goes.
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForEvent('load', { timeout: 60_000 });
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       await page.locator('.tab', { hasText: 'Loss Lab: meanAbsoluteError' }).first().waitFor({ timeout: 30_000 });
       const frame = await panelFrame(page);

@@ -129,6 +129,18 @@ describe('the preview panel in headless Chromium', function () {
     await panel.page.close();
   });
 
+  it('draws the newest code after an edit that arrives while the curves are computing', async () => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8');
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'slowOnce', {}, source));
+    await panel.page.waitForTimeout(500); // the first call is busy for 1.5 s
+    const tripled = source.replace('tf.mean(tf.squaredDifference(yPred, yTrue))', 'tf.mul(3, tf.mean(tf.squaredDifference(yPred, yTrue)))');
+    await panel.send(await lossFrom('panel/losses.ts', 'slowOnce', { version: 2 }, tripled));
+    await panel.page.waitForFunction(() => document.getElementById('curves')?.dataset.drawings !== undefined, undefined, { timeout: 30_000 });
+    assert.equal((await rowAt(panel, 2))[1], 12, 'three times MSE at 2');
+    assert.equal(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.drawings), '1', 'the first version was never drawn');
+    await panel.page.close();
+  });
+
   it('runs nothing without code, and says why', async () => {
     const problem = 'This workspace is not trusted: the panel runs losses only in a trusted workspace.';
     const panel = await openWith(await lossFrom('panel/losses.ts', 'mse', { code: null, problem }));

@@ -152,4 +152,33 @@ describe('mini training in the panel, headless Chromium', function () {
     assert.equal(await panel.page.$eval('#train', (b) => (b as HTMLButtonElement).disabled), false);
     await panel.page.close();
   });
+
+  it('abandons a run when the loss changes, and a second Train replaces the first run cleanly', async () => {
+    const panel = await server.open();
+    await panel.send(server.init({ backend: 'cpu' }));
+    const loss = await lossFrom('panel/losses.ts', 'mse');
+    await panel.send(loss);
+    await panel.page.waitForSelector('#curves[data-drawings]');
+    await panel.page.fill('#epochs', '1000');
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => /epoch \d+\/1000/.test(document.getElementById('train-progress')?.textContent ?? ''));
+    await panel.send(await lossFrom('panel/losses.ts', 'mse', { version: 2 }, `// edited\n${fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8')}\nexport const extra = mse;\n`));
+    await panel.page.waitForSelector('#training[data-state=idle]');
+    assert.match((await panel.page.textContent('#train-progress')) ?? '', /the loss changed: train again to see the new one$/);
+
+    // Train, then Train again before it ends: the first run's late replies must not touch the second.
+    await panel.page.fill('#epochs', '8');
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => /epoch \d+\/8/.test(document.getElementById('train-progress')?.textContent ?? ''));
+    await panel.page.click('#stop');
+    await panel.page.waitForSelector('#training[data-state=idle]');
+    await panel.page.fill('#epochs', '6');
+    await panel.page.click('#train');
+    await panel.page.waitForFunction(() => / · done$/.test(document.getElementById('train-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const progress = (await panel.page.textContent('#train-progress')) ?? '';
+    assert.match(progress, /^epoch 6\/6 .* · done$/);
+    await panel.page.waitForTimeout(500);
+    assert.equal(await panel.page.textContent('#train-progress'), progress, 'nothing arrives after the end');
+    await panel.page.close();
+  });
 });
