@@ -39,7 +39,7 @@ export class TrainingView {
   private baselineLabel = '';
 
   constructor() {
-    this.lossChart = createChart(element('train-loss-chart', HTMLCanvasElement), { x: 'epoch', y: 'training loss (log)', logY: true });
+    this.lossChart = createChart(element('train-loss-chart', HTMLCanvasElement), { x: 'epoch', y: 'training loss' });
     this.metricChart = createChart(element('train-metric-chart', HTMLCanvasElement), { x: 'epoch', y: 'metric' });
     this.dataChart = createChart(element('train-data-chart', HTMLCanvasElement), { x: 'x', y: 'y' });
     window.addEventListener('loss-lab-theme', () => this.redraw());
@@ -93,9 +93,14 @@ export class TrainingView {
   private redraw(): void {
     const user = themeColor('user');
     const base = themeColor('orange');
+    // A log axis helps when the losses span decades (and are all positive); over a narrow range it leaves one tick or none.
+    const losses = this.epochs.flatMap((e) => [e.user.loss, e.baseline.loss]).filter((v): v is number => v !== null);
+    const log = losses.length > 0 && Math.min(...losses) > 0 && Math.max(...losses) / Math.min(...losses) > 20;
+    const y = this.lossChart.options.scales?.y as { type: string; title: { text: string } } | undefined;
+    if (y) [y.type, y.title.text] = log ? ['logarithmic', 'training loss (log)'] : ['linear', 'training loss'];
     const series = (pick: (e: EpochView) => number | null): (Point | null)[] => this.epochs.map((e) => {
       const v = pick(e);
-      return v === null || v <= 0 ? null : { x: e.epoch, y: v };
+      return v === null ? null : { x: e.epoch, y: v };
     });
     this.lossChart.data.datasets = [line('your loss', series((e) => e.user.loss), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.loss), base, { dash: [6, 3] })];
     this.metricChart.data.datasets = [line('your loss', series((e) => e.user.metric), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.metric), base, { dash: [6, 3] })];
