@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dispatch, hostMessage, pageMessage, parseMessage, type Handlers, type HostMessage, type PageMessage } from './protocol';
+import { checksForPanel, clip, dispatch, hostMessage, pageMessage, parseMessage, type Handlers, type HostMessage, type PageMessage } from './protocol';
 
 const loss = {
   uri: 'file:///w/losses.ts',
@@ -58,5 +58,17 @@ describe('the host ↔ panel protocol', () => {
   it('types a handler table over every host message', () => {
     const handlers: Handlers<HostMessage> = { init: () => undefined, loss: () => undefined, noLoss: () => undefined, settings: () => undefined, train: () => undefined };
     assert.deepEqual(Object.keys(handlers).sort(), [...hostMessage.def.options.map((o) => o.def.shape.type.def.values[0] as string)].sort());
+  });
+
+  it("carries the host's checks even when a value is infinite or a message too long", () => {
+    const checks = checksForPanel([
+      { id: 'non-negative', status: 'pass', message: 'lowest -Infinity', value: -Infinity, ms: 1 },
+      { id: 'runs', status: 'fail', message: 'x'.repeat(9000), ms: 2 },
+    ]);
+    assert.deepEqual(checks[0], { id: 'non-negative', status: 'pass', message: 'lowest -Infinity', ms: 1 });
+    assert.equal(checks[1]?.message.length, 5000);
+    assert.ok(checks[1]?.message.endsWith('…'));
+    assert.ok(parseMessage(hostMessage, { type: 'loss', loss: { ...loss, checks } }).ok);
+    assert.equal(clip('short', 10), 'short');
   });
 });

@@ -3,7 +3,7 @@
 // and the host's carry user code, so neither side trusts the shape of what it receives. Payloads
 // are JSON, never tensors. Imported by the extension bundle and the webview bundle.
 import * as z from 'zod/mini';
-import { CHECK_IDS, TASKS } from './core/report';
+import { CHECK_IDS, TASKS, type CheckResult } from './core/report';
 
 // No compiled validators: they need Function(), which the webview's CSP forbids (and zod's probe for it would log a violation).
 z.config({ jitless: true });
@@ -88,6 +88,17 @@ export const pageMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: text(5000) }),
 ]);
 export type PageMessage = z.infer<typeof pageMessage>;
+
+/** A text cut to fit a field's limit, marked as cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The host's check results as the panel's schema takes them: JSON has no Infinity (a loss of −Infinity is a
+ * value the checks report), and messages have a length limit. */
+export function checksForPanel(checks: readonly CheckResult[]): PanelLoss['checks'] {
+  return checks.map((c) => ({ id: c.id, status: c.status, message: clip(c.message, 5000), ms: Number.isFinite(c.ms) ? c.ms : 0, ...(c.value !== undefined && Number.isFinite(c.value) ? { value: c.value } : {}) }));
+}
 
 type MessageOf<M extends { type: string }, T extends M['type']> = Extract<M, { type: T }>;
 /** One handler per message type: a missing one is a compile error. */

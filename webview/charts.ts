@@ -17,6 +17,7 @@ import {
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
+/** A gap (a non-finite value) is y = NaN: with parsing off chart.js reads every entry's x and y, so never null. */
 export type Point = ScatterDataPoint;
 export type Dataset = ChartDataset<'scatter', (Point | null)[]>;
 

@@ -28,6 +28,7 @@ export class LossWorker {
   private url: string | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private disposed = false;
 
   constructor(
     private readonly source: WorkerSource,
@@ -61,7 +62,17 @@ export class LossWorker {
 
   private receive(data: unknown): void {
     const parsed = parseMessage(workerReply, data);
-    if (!parsed.ok) return this.log('warn', `worker: ${parsed.error}`);
+    if (!parsed.ok) {
+      this.log('warn', `worker: ${parsed.error}`);
+      // A reply we cannot use still says which request it answers: fail that one now, not at its time limit.
+      const id = (data as { id?: unknown } | null)?.id;
+      const pending = typeof id === 'number' ? this.pending.get(id) : undefined;
+      if (pending && typeof id === 'number') {
+        this.settle(id);
+        pending.fail(`the worker's reply was not understood (${parsed.error})`);
+      }
+      return;
+    }
     const reply = parsed.message;
     if (reply.type === 'ready') return;
     const pending = this.pending.get(reply.id);
@@ -70,7 +81,16 @@ export class LossWorker {
       this.settle(reply.id);
       return pending.fail(reply.message);
     }
-    if (pending.onReply(reply)) return this.settle(reply.id);
+    let last: boolean;
+    try {
+      last = pending.onReply(reply);
+    } catch (error) {
+      // A view that cannot show a reply ends its request with the reason, rather than leaving it hanging.
+      this.settle(reply.id);
+      this.log('error', `the panel could not show a '${reply.type}' reply: ${(error as Error)?.message ?? String(error)}`);
+      return pending.fail(`the panel could not show the result: ${(error as Error)?.message ?? String(error)}`);
+    }
+    if (last) return this.settle(reply.id);
     if (pending.timer && pending.timeoutMs !== undefined) {
       clearTimeout(pending.timer);
       pending.timer = this.watch(reply.id, pending.timeoutMs);
@@ -90,6 +110,11 @@ export class LossWorker {
   /** Sends a request; `onReply` sees each reply to it and returns true on the last one; `timeoutMs` bounds the wait for each reply. */
   request(request: Request, onReply: (reply: WorkerReply) => boolean, fail: (message: string) => void, timeoutMs: number | undefined): number {
     const id = this.nextId++;
+    if (this.disposed) {
+      // A replaced worker never starts again: its loss is not the current one.
+      queueMicrotask(() => fail('the loss changed before this started'));
+      return id;
+    }
     const timer = timeoutMs === undefined ? undefined : this.watch(id, timeoutMs);
     this.pending.set(id, { onReply, fail, timer, timeoutMs });
     this.start().postMessage({ ...request, id });
@@ -142,6 +167,7 @@ export class LossWorker {
 
   /** Ends the worker; requests still waiting fail (their callers may hold a lock until they settle). */
   dispose(): void {
+    this.disposed = true;
     this.failAll('the loss changed before this finished');
   }
 }

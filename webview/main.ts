@@ -52,10 +52,11 @@ let settings: PanelSettings = { backend: 'auto', seed: 1, timeoutMs: 5000 };
 let source: Promise<WorkerSource> | undefined;
 let current: PanelLoss | undefined;
 let currentArgs: (number | null)[] = [];
-let workers: { code: string; curves: LossWorker; training: LossWorker } | undefined;
 interface TrainingRun {
+  code: string;
   id?: number;
   worker?: LossWorker;
+  stopRequested?: boolean;
 }
 let training: TrainingRun | undefined;
 
@@ -80,15 +81,25 @@ async function loadSource(workerUrl: string, wasmUrl: string): Promise<WorkerSou
   return { script, wasm };
 }
 
-async function workersFor(code: string): Promise<NonNullable<typeof workers>> {
-  if (workers?.code === code) return workers;
-  const loaded = await (source ?? Promise.reject(new Error('the page has no worker script yet')));
-  stopTraining('the loss changed: train again to see the new one');
-  workers?.curves.dispose();
-  workers?.training.dispose();
+interface Workers {
+  curves: LossWorker;
+  training: LossWorker;
+}
+/** The workers of the current code: one promise per code, made before any await, so concurrent callers share it. */
+let pool: { code: string; ready: Promise<Workers> } | undefined;
+
+function workersFor(code: string): Promise<Workers> {
+  if (pool?.code === code) return pool.ready;
+  const old = pool;
   const report = (level: 'warn' | 'error', message: string): void => log(level, message);
-  workers = { code, curves: new LossWorker(loaded, 'curves', code, report), training: new LossWorker(loaded, 'training', code, report) };
-  return workers;
+  const ready = (source ?? Promise.reject(new Error('the page has no worker script yet'))).then((loaded) => ({
+    curves: new LossWorker(loaded, 'curves', code, report),
+    training: new LossWorker(loaded, 'training', code, report),
+  }));
+  pool = { code, ready };
+  if (training && training.code !== code) stopTraining('the loss changed: train again to see the new one');
+  old?.ready.then((w) => [w.curves, w.training].forEach((worker) => worker.dispose()), () => undefined);
+  return ready;
 }
 
 // Slider moves arrive faster than curves compute: one request in flight, the latest one queued.
@@ -105,8 +116,9 @@ function requestCurves(): void {
   if (!loss?.code) return;
   curvesBusy = true;
   const started = performance.now();
+  const ref = lossRef();
   workersFor(loss.code)
-    .then((w) => w.curves.ask({ type: 'curves', loss: lossRef(), task: loss.task }, 'curves', settings.timeoutMs))
+    .then((w) => w.curves.ask({ type: 'curves', loss: ref, task: loss.task }, 'curves', settings.timeoutMs))
     .then((reply) => {
       if (loss !== current) return;
       const drawMs = curvesView.show(reply.curves);
@@ -139,8 +151,9 @@ function runGradcheck(): void {
   const loss = current;
   if (!loss?.code) return;
   say('gradcheck-status', 'Checking…');
+  const ref = lossRef();
   workersFor(loss.code)
-    .then((w) => w.curves.ask({ type: 'gradcheck', loss: lossRef(), task: loss.task, seed: settings.seed }, 'gradcheck', settings.timeoutMs))
+    .then((w) => w.curves.ask({ type: 'gradcheck', loss: ref, task: loss.task, seed: settings.seed }, 'gradcheck', settings.timeoutMs))
     .then((reply) => loss === current && gradcheckView.show(reply.result))
     .catch((error: Error) => loss === current && gradcheckView.clear(`The gradient check could not run: ${error.message}`));
 }
@@ -160,19 +173,21 @@ function startTraining(): void {
   trainingView.start(baseline);
   setTraining(true);
   // Replies of an earlier run (stopped, replaced) arrive late: each callback checks it is still this run.
-  const run: TrainingRun = {};
+  const ready = workersFor(loss.code);
+  const run: TrainingRun = { code: loss.code };
   training = run;
+  const request = { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed } as const;
   const end = (message: string): void => {
     if (training !== run) return;
     training = undefined;
     trainingView.finish(message);
     setTraining(false);
   };
-  workersFor(loss.code).then((w) => {
+  ready.then((w) => {
     if (training !== run) return;
     run.worker = w.training;
     run.id = w.training.request(
-      { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed },
+      request,
       (reply) => {
         if (training !== run) return reply.type === 'done';
         if (reply.type === 'data') trainingView.showData(reply.data);
@@ -190,12 +205,15 @@ function startTraining(): void {
       // A run may take minutes, but each epoch answers: a worker silent this long is stuck in the loss.
       TRAINING_SILENCE * settings.timeoutMs,
     );
+    if (run.stopRequested) w.training.stop(run.id);
   }, (error: Error) => end(`failed: ${error.message}`));
 }
 
-/** Asks the running training to stop: it ends at its next epoch, with 'stopped'. */
+/** Asks the running training to stop: it ends at its next epoch (or as soon as it has started), with 'stopped'. */
 function requestStop(): void {
-  if (training?.worker && training.id !== undefined) training.worker.stop(training.id);
+  if (!training) return;
+  training.stopRequested = true;
+  if (training.worker && training.id !== undefined) training.worker.stop(training.id);
 }
 
 /** Abandons the running training at once (the loss changed, or a new run starts), saying why if `message`. */
@@ -239,7 +257,8 @@ function showLoss(loss: PanelLoss): void {
   const sameParams = sameLoss && JSON.stringify(previous.params) === JSON.stringify(loss.params);
   // The host resends after each check run and each edit: recompute only what the loss's code or task changed.
   const unchanged = sameParams && previous.code === loss.code && previous.task === loss.task;
-  current = loss;
+  // Unchanged, the loss keeps its identity: replies on their way for it are still wanted.
+  current = unchanged ? Object.assign(previous, loss) : loss;
   Object.assign(state, { uri: loss.uri, name: loss.name });
   saveState();
   say('loss-name', loss.name);
@@ -270,8 +289,13 @@ const handlers: Handlers<HostMessage> = {
   loss: (message) => showLoss(message.loss),
   noLoss: (message) => {
     current = undefined;
+    stopTraining('the loss is gone');
     say('loss-name', 'No loss');
     say('loss-where', message.reason);
+    say('loss-checks', '');
+    element('problem').hidden = true;
+    document.body.dataset.runnable = 'false';
+    currentArgs = sliders.show([], undefined);
     curvesView.clear(message.reason);
     gradcheckView.clear('');
   },

@@ -56,6 +56,11 @@ export class LossDocuments implements vscode.Disposable {
     return this.analyze(doc, 'full');
   }
 
+  /** Whether the last analysis is of the document's current text (ranges may be off otherwise). */
+  isCurrent(doc: vscode.TextDocument): boolean {
+    return this.analyses.get(doc.uri.toString())?.version === doc.version;
+  }
+
   /** The last analysis, whatever its version: for CodeLens, which must answer at once. */
   latest(doc: vscode.TextDocument): FileAnalysis | undefined {
     return this.analyses.get(doc.uri.toString())?.analysis;

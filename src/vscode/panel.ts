@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
 import { bundleLoss } from '../core/run/bundle';
-import { dispatch, pageMessage, type HostMessage, type PageMessage, type Handlers, type PanelSettings } from '../protocol';
+import { checksForPanel, clip, dispatch, pageMessage, type HostMessage, type PageMessage, type Handlers, type PanelSettings } from '../protocol';
 import { panelHtml } from '../webview-html';
 import { analysisPath, isLossDocument, type LossDocuments } from './documents';
 import type { Log } from './log';
@@ -50,6 +50,9 @@ export class PreviewPanels implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)),
       vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && this.follow(e.textEditor)),
       documents.onDidAnalyze((doc) => {
+        const editor = vscode.window.activeTextEditor;
+        // Cursor moves during typing were judged on stale ranges, or skipped: judge again now.
+        if (editor?.document === doc) this.follow(editor);
         if (!this.panel || doc.uri.toString() !== this.target?.uri) return;
         clearTimeout(this.editTimer);
         this.editTimer = setTimeout(() => void this.sendLoss(), EDIT_DELAY_MS);
@@ -106,6 +109,7 @@ export class PreviewPanels implements vscode.Disposable {
         if (this.panel !== panel) return;
         this.panel = undefined;
         this.ready = false;
+        this.trainWhenReady = false;
         this.panelDisposables.forEach((d) => d.dispose());
         this.panelDisposables = [];
       }),
@@ -114,7 +118,8 @@ export class PreviewPanels implements vscode.Disposable {
 
   /** The cursor's loss in a loss document becomes the panel's loss. */
   private follow(editor: vscode.TextEditor): void {
-    if (!this.panel || !isLossDocument(editor.document)) return;
+    // An analysis of an older text has older ranges: Enter pressed at the end of one loss would move the panel to the next.
+    if (!this.panel || !isLossDocument(editor.document) || !this.documents.isCurrent(editor.document)) return;
     const analysis = this.documents.latest(editor.document);
     const line = editor.selection.active.line;
     const atCursor = analysis?.losses.find((l) => l.range.start.line <= line && line <= l.range.end.line);
@@ -138,7 +143,8 @@ export class PreviewPanels implements vscode.Disposable {
     try {
       doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri)));
     } catch {
-      return this.post({ type: 'noLoss', reason: `${target.uri} cannot be opened any more` });
+      if (turn === this.sent) this.post({ type: 'noLoss', reason: `${target.uri} cannot be opened any more` });
+      return;
     }
     const analysis = await this.documents.analysisOf(doc);
     const loss = analysis.losses.find((l) => l.name === target.name);
@@ -163,10 +169,10 @@ export class PreviewPanels implements vscode.Disposable {
         exportName: loss.exportName ?? loss.name,
         kind: loss.kind,
         task: loss.task,
-        params: loss.factoryParams.map((p) => ({ name: p.name, defaultText: p.defaultText, ...(p.value === undefined || !Number.isFinite(p.value) ? {} : { value: p.value }) })),
+        params: loss.factoryParams.map((p) => ({ name: clip(p.name, 200), defaultText: clip(p.defaultText, 500), ...(p.value === undefined || !Number.isFinite(p.value) ? {} : { value: p.value }) })),
         code: bundle?.ok ? bundle.code : null,
-        ...(problem ? { problem } : {}),
-        checks: this.runtime.resultsFor(doc.uri)?.get(loss.name) ?? [],
+        ...(problem ? { problem: clip(problem, 5000) } : {}),
+        checks: checksForPanel(this.runtime.resultsFor(doc.uri)?.get(loss.name) ?? []),
         version: doc.version,
       },
     });

@@ -26,6 +26,7 @@ describe('the preview panel in headless Chromium', function () {
     assert.ok((await inkOf(panel.page, 'loss-chart')) > 2000, 'the loss chart has ink');
     assert.ok((await inkOf(panel.page, 'grad-chart')) > 2000, 'the slope chart has ink');
     await panel.page.click('#values summary');
+    await panel.page.waitForSelector('#values-table tbody tr');
     const rows = await panel.page.$$eval('#values-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
     assert.equal(rows.length, 201);
     for (const row of rows) {
@@ -43,9 +44,10 @@ describe('the preview panel in headless Chromium', function () {
   /** The table's row at x, as numbers: [x, your loss, your slope, …]. */
   async function rowAt(panel: PanelPage, x: number): Promise<number[]> {
     if (!(await panel.page.$eval('#values', (d) => (d as HTMLDetailsElement).open))) await panel.page.click('#values summary');
+    await panel.page.waitForSelector('#values-table tbody tr'); // the table renders on the toggle event, after the click
     const rows = await panel.page.$$eval('#values-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => Number(c.textContent))));
     const row = rows.find((r) => Math.abs((r[0] as number) - x) < 1e-9);
-    assert.ok(row, `a row at ${x}`);
+    assert.ok(row, `a row at ${x} among ${rows.length}: ${JSON.stringify(rows.slice(0, 3))}`);
     return row;
   }
 
@@ -138,6 +140,25 @@ describe('the preview panel in headless Chromium', function () {
     await panel.page.waitForFunction(() => document.getElementById('curves')?.dataset.drawings !== undefined, undefined, { timeout: 30_000 });
     assert.equal((await rowAt(panel, 2))[1], 12, 'three times MSE at 2');
     assert.equal(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.drawings), '1', 'the first version was never drawn');
+    await panel.page.close();
+  });
+
+  it('draws a loss with a non-finite point and marks it', async () => {
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'rootAbs'));
+    await nextCurves(panel, undefined);
+    assert.match((await panel.page.textContent('#curve-notes')) ?? '', /^no kinks; not finite at 1 points\./);
+    assert.equal((await rowAt(panel, 4))[1], 2);
+    assert.ok((await inkOf(panel.page, 'loss-chart')) > 2000);
+    await panel.page.close();
+  });
+
+  it('draws the values of a loss without a gradient and says why the slope is missing', async () => {
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'whereLessEqual'));
+    await nextCurves(panel, undefined);
+    assert.match((await panel.page.textContent('#curve-notes')) ?? '', /No slope: tfjs has no gradient for LessEqual/);
+    assert.equal((await rowAt(panel, 3))[1], 2.5);
+    await panel.page.waitForSelector('#gradcheck-status.fail');
+    assert.match((await panel.page.textContent('#gradcheck-status')) ?? '', /no gradient for LessEqual/);
     await panel.page.close();
   });
 

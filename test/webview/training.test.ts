@@ -181,4 +181,28 @@ describe('mini training in the panel, headless Chromium', function () {
     assert.equal(await panel.page.textContent('#train-progress'), progress, 'nothing arrives after the end');
     await panel.page.close();
   });
+
+  it('keeps training a loss that turns NaN, and shows it as not finite', async () => {
+    const { panel, summary } = await train('alwaysNaN', { epochs: 4, baseline: 'mse' });
+    assert.equal(summary.epochs, 4);
+    assert.equal(summary.user?.loss, null);
+    assert.ok(Number.isFinite(summary.baseline?.loss), 'the baseline still trains');
+    assert.match((await panel.page.textContent('#train-progress')) ?? '', /your loss not finite/);
+    await panel.page.close();
+  });
+
+  it('trains once per Train message, even when they come before the page is ready or overlap', async () => {
+    const panel = await server.open();
+    // As the Train CodeLens on a closed panel: init, the loss and train, with no wait.
+    await panel.send(server.init({ backend: 'cpu' }));
+    await panel.send(await lossFrom('panel/losses.ts', 'mse'));
+    await panel.send({ type: 'train' });
+    await panel.send({ type: 'train' });
+    await panel.page.waitForFunction(() => / · done$/.test(document.getElementById('train-progress')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    const progress = (await panel.page.textContent('#train-progress')) ?? '';
+    assert.match(progress, /^epoch 60\/60 .* · done$/, progress);
+    const summary = (await panel.page.evaluate(() => (globalThis as unknown as { lossLabPanel: { training(): Summary } }).lossLabPanel.training())) as Summary;
+    assert.equal(summary.epochs, 60, 'one run of 60 epochs, not two interleaved');
+    await panel.page.close();
+  });
 });

@@ -35,21 +35,20 @@ export class CurvesView {
       else b++;
       return { s, color, width: s.user ? 2.5 : 1.5, dash: s.user ? [] : [6, 3] };
     });
-    const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => (v === null ? null : { x: x[i] as number, y: v }));
-    const userSeries = curves.series.find((s) => s.user);
+    const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => ({ x: x[i] as number, y: v ?? NaN }));
+    /** The value nearest to x on the curve the kink belongs to (the kink lies between two grid points). */
     const near = (values: (number | null)[] | undefined, at: number): number => {
       const i = x.reduce((best, v, k) => (Math.abs(v - at) < Math.abs((x[best] as number) - at) ? k : best), 0);
       return values?.[i] ?? 0;
     };
-    const kinkMarkers = (values: (number | null)[] | undefined): Point[] => curves.kinks.map((k) => ({ x: k, y: near(values, k) }));
     const nonFiniteMarkers: Point[] = curves.nonFinite.map((v) => ({ x: v, y: 0 }));
-    const extras = (values: (number | null)[] | undefined) => [
-      ...(curves.kinks.length ? [markers('kink', kinkMarkers(values), themeColor('foreground'), 'triangle', 6)] : []),
+    const extras = (pick: 'loss' | 'grad') => [
+      ...(curves.kinks.length ? [markers('kink', curves.kinks.map((k) => ({ x: k.x, y: near(curves.series[k.series]?.[pick], k.x) })), themeColor('foreground'), 'triangle', 6)] : []),
       ...(curves.nonFinite.length ? [markers('not finite', nonFiniteMarkers, themeColor('red'), 'crossRot', 5)] : []),
     ];
 
-    this.lossChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.loss), color, { width, dash })), ...extras(userSeries?.loss)];
-    this.gradChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.grad), color, { width, dash })), ...extras(userSeries?.grad)];
+    this.lossChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.loss), color, { width, dash })), ...extras('loss')];
+    this.gradChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.grad), color, { width, dash })), ...extras('grad')];
     for (const chart of [this.lossChart, this.gradChart]) {
       const scaleX = chart.options.scales?.x as { title: { text: string } } | undefined;
       if (scaleX) scaleX.title.text = curves.xLabel;
@@ -57,9 +56,10 @@ export class CurvesView {
     }
     this.showInfluence(curves);
     this.renderTable();
-    const kinks = curves.kinks.length ? `kinks at ${curves.kinks.map((k) => formatNumber(k)).join(', ')}` : 'no kinks';
+    const kinks = curves.kinks.length ? `kinks at ${curves.kinks.map((k) => formatNumber(k.x)).join(', ')}` : 'no kinks';
     const bad = curves.nonFinite.length ? `; not finite at ${curves.nonFinite.length} points` : '';
-    element('curve-notes').textContent = `${kinks}${bad}. ${curves.mode === 'batched' ? 'One call for all points' : 'One call per point'} (${x.length} points).`;
+    const mode = `${curves.mode === 'batched' ? 'One call for all points' : 'One call per point'} (${x.length} points).`;
+    element('curve-notes').textContent = `${kinks}${bad}. ${mode}${curves.problem ? ` ${curves.problem}` : ''}`;
     return performance.now() - started;
   }
 
@@ -70,7 +70,7 @@ export class CurvesView {
     card.dataset.verdict = influence?.verdict ?? 'none';
     element('influence-chart-box').hidden = !influence;
     if (!influence) return;
-    const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => (v === null ? null : { x: influence.r[i] as number, y: v }));
+    const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => ({ x: influence.r[i] as number, y: v ?? NaN }));
     this.influenceChart.data.datasets = [
       line('your loss', points(influence.user), themeColor('user'), { width: 2.5 }),
       line('MSE', points(influence.mse), themeColor('orange'), { dash: [6, 3] }),

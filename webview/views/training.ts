@@ -100,7 +100,7 @@ export class TrainingView {
     if (y) [y.type, y.title.text] = log ? ['logarithmic', 'training loss (log)'] : ['linear', 'training loss'];
     const series = (pick: (e: EpochView) => number | null): (Point | null)[] => this.epochs.map((e) => {
       const v = pick(e);
-      return v === null ? null : { x: e.epoch, y: v };
+      return { x: e.epoch, y: v ?? NaN };
     });
     this.lossChart.data.datasets = [line('your loss', series((e) => e.user.loss), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.loss), base, { dash: [6, 3] })];
     this.metricChart.data.datasets = [line('your loss', series((e) => e.user.metric), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.metric), base, { dash: [6, 3] })];
@@ -117,7 +117,7 @@ export class TrainingView {
       const inliers: Point[] = [];
       const outliers: Point[] = [];
       data.x.forEach((x, i) => (data.inlier?.[i] === 0 ? outliers : inliers).push({ x, y: data.y[i] as number }));
-      const fit = (values: (number | null)[] | undefined): (Point | null)[] => (last?.grid.xs ?? []).map((x, i) => (values?.[i] == null ? null : { x, y: values[i] as number }));
+      const fit = (values: (number | null)[] | undefined): (Point | null)[] => (last?.grid.xs ?? []).map((x, i) => ({ x, y: values?.[i] ?? NaN }));
       return [
         markers('inliers', inliers, themeColor('muted'), 'circle', 2.5),
         markers('outliers', outliers, themeColor('red'), 'crossRot', 4),

@@ -39,7 +39,8 @@ describe('panel curves', () => {
   it('marks the kink of MAE at residual 0 and no other', () => {
     const curves = computeCurves(mae, 'regression');
     assert.equal(curves.kinks.length, 1);
-    assert.ok(Math.abs(curves.kinks[0] as number) <= 1e-6, `kink at ${curves.kinks[0]}`);
+    assert.ok(Math.abs(curves.kinks[0]?.x as number) <= 1e-6, `kink at ${curves.kinks[0]?.x}`);
+    assert.equal(curves.kinks[0]?.series, 0);
   });
 
   it('reports no kink for Huber, whose slope is continuous at ±delta', () => {
@@ -135,5 +136,76 @@ describe('panel curves', () => {
     computeCurves(huber(1), 'regression');
     computeCurves(perSampleMse, 'categorical');
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('marks where sqrt(|r|) is not finite, without inventing kinks beside it', () => {
+    const root = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => tf.mean(tf.sqrt(tf.abs(tf.sub(p, t))));
+    const curves = computeCurves(root, 'regression');
+    assert.deepEqual(curves.nonFinite, [0]);
+    assert.deepEqual(curves.kinks, []);
+  });
+
+  it('draws the values of a loss tfjs cannot differentiate, says why, and leaks nothing', () => {
+    const noGradient = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      const e = tf.sub(p, t);
+      return tf.mean(tf.where(tf.lessEqual(tf.abs(e), 1), tf.square(e), tf.abs(e)));
+    };
+    const before = tf.memory().numTensors;
+    const curves = computeCurves(noGradient, 'regression');
+    assert.equal(tf.memory().numTensors, before);
+    assert.match(curves.problem ?? '', /no gradient for LessEqual/);
+    const user = curves.series[0];
+    assert.ok(user?.grad.every((g) => g === null));
+    curves.x.forEach((r, i) => assert.ok(Math.abs((user?.loss[i] as number) - (Math.abs(r) <= 1 ? r * r : Math.abs(r))) < 1e-5));
+    assert.equal(curves.influence, null);
+    assert.deepEqual(curves.nonFinite, []);
+  });
+
+  it('frees the gradient tape when the loss throws', () => {
+    const throwing = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      tf.square(tf.sub(p, t));
+      throw new Error('boom');
+    };
+    computeCurves(mse, 'regression');
+    const before = tf.memory().numTensors;
+    assert.throws(() => computeCurves(throwing, 'regression'), /boom/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('puts each kink on the curve it belongs to in two-case sweeps', () => {
+    // |p − y| has its kink where p = y: at 1 for y = 1 (outside the sweep), and none inside; |p − 0.3| only for the case y = 1.
+    const kinked = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => tf.mean(tf.mul(t, tf.abs(tf.sub(p, 0.3))));
+    const curves = computeCurves(kinked, 'binary');
+    assert.equal(curves.kinks.length, 1);
+    assert.ok(Math.abs((curves.kinks[0]?.x as number) - 0.3) < 1e-6);
+    assert.equal(curves.series[curves.kinks[0]?.series as number]?.label, 'your loss, y = 1');
+  });
+
+  it('judges slowly growing pulls unbounded, saturating ones bounded, and looks at both signs', () => {
+    const power = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => tf.mean(tf.pow(tf.abs(tf.sub(p, t)), 1.5));
+    const rLog = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      const r = tf.abs(tf.sub(p, t));
+      return tf.mean(tf.mul(r, tf.log1p(r)));
+    };
+    const pseudoHuber = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => tf.mean(tf.sub(tf.sqrt(tf.add(1, tf.square(tf.sub(p, t)))), 1));
+    const logCosh = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      const x = tf.sub(p, t);
+      return tf.mean(tf.sub(tf.add(x, tf.softplus(tf.mul(-2, x))), Math.log(2)));
+    };
+    const pinball = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      const e = tf.sub(t, p);
+      return tf.mean(tf.maximum(tf.mul(0.9, e), tf.mul(-0.1, e)));
+    };
+    // LINEX: exponential on one side, linear on the other: only the side yPred > yTrue explodes.
+    const linex = (t: tf.Tensor, p: tf.Tensor): tf.Tensor => {
+      const e = tf.mul(0.3, tf.sub(p, t));
+      return tf.mean(tf.sub(tf.sub(tf.exp(e), e), 1));
+    };
+    assert.equal(influenceOf(power).verdict, 'unbounded');
+    assert.equal(influenceOf(rLog).verdict, 'unbounded');
+    assert.equal(influenceOf(pseudoHuber).verdict, 'bounded');
+    assert.equal(influenceOf(logCosh).verdict, 'bounded');
+    assert.equal(influenceOf(pinball).verdict, 'bounded');
+    assert.equal(influenceOf(linex).verdict, 'unbounded');
   });
 });

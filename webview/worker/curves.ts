@@ -2,6 +2,8 @@
 // built-in losses, and the influence curve of the robustness card. Runs in the panel's worker on
 // tfjs's cpu (or wasm) backend; plain tfjs, so the unit tests run it in Node.
 import * as tf from '@tensorflow/tfjs';
+import { missingGradientKernel } from '../../src/core/checks/context';
+import { releaseTape } from '../../src/core/checks/gradcheck';
 import { referenceLoss, type ReferenceName } from '../../src/core/checks/reference';
 import type { Task } from '../../src/core/report';
 import { finiteOrNull, type Curves, type Influence, type Series } from './protocol';
@@ -172,7 +174,8 @@ export function findKinks(x: number[], grad: number[], loss?: number[]): number[
     const jump = step(i);
     if (!Number.isFinite(jump) || jump <= 1e-3 * largest) continue;
     const neighbours = Math.max(i > 0 ? step(i - 1) : 0, i + 2 < grad.length ? step(i + 1) : 0);
-    if (jump > 8 * neighbours || !Number.isFinite(neighbours)) kinks.push(locate(x, loss, i));
+    // Beside a non-finite slope nothing can be judged: the point is marked as not finite instead.
+    if (Number.isFinite(neighbours) && jump > 8 * neighbours) kinks.push(locate(x, loss, i));
   }
   return kinks;
 }
@@ -189,19 +192,29 @@ function locate(x: number[], loss: number[] | undefined, i: number): number {
 }
 
 export function computeCurves(loss: AnyLoss, task: Task): Curves {
+  try {
+    return curvesOf(loss, task);
+  } catch (error) {
+    releaseTape(); // tfjs keeps the tape of a gradient that throws (see gradcheck.ts)
+    throw error;
+  }
+}
+
+function curvesOf(loss: AnyLoss, task: Task): Curves {
   const started = performance.now();
   const sweep = sweepFor(task);
   const series: Series[] = [];
-  const kinks = new Set<number>();
+  const kinks: Curves['kinks'] = [];
   const nonFinite = new Set<number>();
+  const notes: string[] = [];
   let allBatched = true;
   for (const c of sweep.cases) {
-    const user = evaluateCurve(loss, c, sweep.x);
+    const user = evaluateOrValues(loss, c, sweep.x, notes);
     allBatched &&= user.batched;
+    for (const k of findKinks(sweep.x, user.grad, user.loss)) kinks.push({ x: round(k), series: series.length });
     series.push({ label: c.label ? `your loss, ${c.label}` : 'your loss', user: true, loss: user.loss.map(finiteOrNull), grad: user.grad.map(finiteOrNull) });
-    for (const k of findKinks(sweep.x, user.grad, user.loss)) kinks.add(round(k));
     sweep.x.forEach((x, i) => {
-      if (!Number.isFinite(user.loss[i] as number) || !Number.isFinite(user.grad[i] as number)) nonFinite.add(x);
+      if (!Number.isFinite(user.loss[i] as number) || (user.differentiable && !Number.isFinite(user.grad[i] as number))) nonFinite.add(x);
     });
   }
   for (const b of sweep.baselines) {
@@ -210,42 +223,75 @@ export function computeCurves(loss: AnyLoss, task: Task): Curves {
       series.push({ label: c.label ? `${b.label}, ${c.label}` : b.label, user: false, loss: ref.loss.map(finiteOrNull), grad: ref.grad.map(finiteOrNull) });
     }
   }
-  const influence = task === 'regression' ? influenceOf(loss) : null;
+  const influence = task === 'regression' && notes.length === 0 ? influenceOf(loss) : null;
   return {
     xLabel: sweep.xLabel,
     x: sweep.x,
     series,
-    kinks: [...kinks].sort((a, b) => a - b),
+    kinks: kinks.sort((a, b) => a.x - b.x),
     nonFinite: [...nonFinite].sort((a, b) => a - b),
     mode: allBatched ? 'batched' : 'pointwise',
     influence,
-    note: influence ? influence.sentence : pullSentence(series, sweep.x),
+    note: influence ? influence.sentence : notes.length ? 'No slope, so no influence to judge.' : pullSentence(series, sweep.x),
+    ...(notes[0] ? { problem: notes[0] } : {}),
     ms: performance.now() - started,
   };
 }
 
+/**
+ * The curve, or where tfjs cannot differentiate the loss (LessEqual in a tf.where condition), its
+ * values alone: the shape of the loss is still worth seeing, and the note says why the slope is missing.
+ */
+function evaluateOrValues(loss: AnyLoss, c: SweepCase, xs: number[], notes: string[]): Evaluated & { differentiable: boolean } {
+  try {
+    return { ...evaluateCurve(loss, c, xs), differentiable: true };
+  } catch (error) {
+    releaseTape();
+    const kernel = missingGradientKernel(error);
+    if (!kernel) throw error;
+    notes.push(`No slope: tfjs has no gradient for ${kernel} on the path from yPred, so model.fit would throw. The loss values are drawn alone.`);
+    const values = xs.map((x) => tf.tidy(() => {
+      const { yTrue, yPred } = batchOf(c, [x]);
+      return tf.mean(asTensor(loss(yTrue, yPred))).dataSync()[0] as number;
+    }));
+    return { loss: values, grad: xs.map(() => NaN), batched: false, differentiable: false };
+  }
+}
+
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-/** Influence |dL/dyPred| against the residual, out to residuals far beyond the curve's: where outliers live. */
+/**
+ * Influence |dL/dyPred| against |yPred − yTrue|, out to residuals far beyond the curve's: where
+ * outliers live. Both signs are swept and the larger pull kept (pinball and LINEX losses pull
+ * harder on one side).
+ */
 export function influenceOf(loss: AnyLoss): Influence {
   const r = Array.from({ length: 81 }, (_, i) => i * 0.25);
   const c = sweepFor('regression').cases[0] as SweepCase;
-  const user = evaluateCurve(loss, c, r).grad.map(Math.abs);
+  const above = evaluateCurve(loss, c, r).grad;
+  const below = evaluateCurve(loss, c, r.map((x) => -x)).grad;
+  const user = r.map((_, i) => Math.max(Math.abs(above[i] as number), Math.abs(below[i] as number)));
   return { r, user: user.map(finiteOrNull), mse: r.map((x) => 2 * x), mae: r.map(() => 1), ...judgeInfluence(r, user) };
 }
 
-/** Bounded, unbounded or redescending, in one sentence a user can act on. */
+/**
+ * Bounded, unbounded or redescending, in one sentence a user can act on. Judged by how the pull
+ * grows from residual 5 to 20 (the exponent of a power law through the two): MSE's grows like r
+ * (exponent 1), |r|^1.5's like r^0.5, r·log(1 + r)'s like r^0.3; a bounded pull grows by less than
+ * 2 % over that range (exponent ≤ 0.015: Huber, log-cosh, pseudo-Huber are within it).
+ */
 export function judgeInfluence(r: number[], influence: number[]): Pick<Influence, 'verdict' | 'sentence'> {
   const at = (x: number): number => influence[r.findIndex((v) => v >= x)] ?? NaN;
-  const [mid, far] = [at(10), at(20)];
+  const [near, mid, far] = [at(5), at(10), at(20)];
   if (!influence.every(Number.isFinite)) return { verdict: 'unknown', sentence: 'The influence is not finite for some residuals: see the marked points on the curves.' };
   const peak = Math.max(...influence);
   const fmt = (x: number): string => (Math.abs(x) >= 100 || Math.abs(x) < 0.01 ? x.toExponential(1) : x.toFixed(2));
-  if (far > 1.5 * mid) {
-    return { verdict: 'unbounded', sentence: `Unbounded: the pull |dL/dyPred| keeps growing with the residual (${fmt(mid)} at 10, ${fmt(far)} at 20), as MSE's does, so a few outliers can dominate training.` };
-  }
+  const growth = near > 0 ? Math.log(far / near) / Math.log(4) : far > 0 ? Infinity : 0;
   if (far < 0.5 * peak) {
     return { verdict: 'redescending', sentence: `Redescending: the pull peaks at ${fmt(peak)} and falls to ${fmt(far)} at residual 20, so far outliers are nearly ignored (and points that start far away are hard to fit).` };
+  }
+  if (growth > 0.015) {
+    return { verdict: 'unbounded', sentence: `Unbounded: the pull |dL/dyPred| keeps growing with the residual (${fmt(near)} at 5, ${fmt(mid)} at 10, ${fmt(far)} at 20), as MSE's does, so a few outliers can dominate training.` };
   }
   return { verdict: 'bounded', sentence: `Bounded: the pull levels off at about ${fmt(far)} (MAE's is 1), so an outlier pulls no harder than a moderate error.` };
 }

@@ -30,9 +30,11 @@ scope.tf = tf; // scripts written for a <script src="tf.min.js"> page use the gl
 const config = (scope.__lossLabWorkerConfig ?? { role: 'curves' }) as WorkerConfig;
 const failures = new Map<Backend, string>();
 const stopped = new Set<number>();
+let training: Promise<unknown> = Promise.resolve();
 
 const post = (reply: WorkerReply): void => scope.postMessage(reply);
-const messageOf = (error: unknown): string => (error as Error)?.message ?? String(error);
+/** An error's message, short enough for a reply (a loss may throw anything, of any length). */
+const messageOf = (error: unknown): string => String((error as Error)?.message ?? error).slice(0, 4000);
 
 function resolveLoss(ref: LossRef): AnyLoss {
   // The loss module's own load error (caught by the try around it in the blob).
@@ -52,7 +54,10 @@ function gradcheck(request: Extract<WorkerRequest, { type: 'gradcheck' }>): Work
   const [yTrue, yPred] = [toTensor(pair.yTrue), toTensor(pair.yPred)];
   try {
     const result = checkGradient((t, p) => callLoss(loss, { yTrue: t, yPred: p }), yTrue, yPred);
-    const elements = result.elements.map((e) => ({ index: e.index, autodiff: finiteOrNull(e.autodiff), numeric: finiteOrNull(e.numeric), ratio: finiteOrNull(e.ratio), verdict: e.verdict }));
+    // Batched over a segmentation mask the check may cover thousands of elements: the view shows the
+    // ones that need attention first, up to what a reply may carry.
+    const shown = [...result.elements].sort((a, b) => attention(a.verdict) - attention(b.verdict)).slice(0, MAX_SHOWN);
+    const elements = shown.map((e) => ({ index: e.index, autodiff: finiteOrNull(e.autodiff), numeric: finiteOrNull(e.numeric), ratio: finiteOrNull(e.ratio), verdict: e.verdict }));
     const view = { status: result.status, message: result.message, elements, evaluations: result.evaluations, batched: result.batched, backend: tf.getBackend(), ms: performance.now() - started };
     return { type: 'gradcheck', id: request.id, result: view };
   } catch (error) {
@@ -65,6 +70,10 @@ function gradcheck(request: Extract<WorkerRequest, { type: 'gradcheck' }>): Work
     yPred.dispose();
   }
 }
+
+/** The per-element view's limit (the reply's schema allows 1024). */
+const MAX_SHOWN = 1024;
+const attention = (verdict: string): number => (verdict === 'fail' ? 0 : verdict === 'pass' ? 2 : 1);
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -79,6 +88,7 @@ async function train(request: Extract<WorkerRequest, { type: 'train' }>): Promis
   post({ type: 'data', id: request.id, data: pointsOf(dataset) });
 
   const choice = await chooseBackend(request.backend, config.wasm, async () => {
+    if (stopped.has(request.id)) throw new Error('stopped');
     const run = newRun();
     try {
       await run.runEpoch();
@@ -89,6 +99,10 @@ async function train(request: Extract<WorkerRequest, { type: 'train' }>): Promis
       run.dispose();
     }
   });
+  if (stopped.has(request.id)) {
+    stopped.delete(request.id);
+    return post({ type: 'done', id: request.id, stopped: true });
+  }
   post({ type: 'backend', id: request.id, backend: choice.backend, renderer: rendererOf(choice.backend), reason: choice.reason, trials: choice.trials });
 
   const run = newRun();
@@ -125,8 +139,14 @@ async function handle(request: WorkerRequest): Promise<void> {
       return post({ type: 'curves', id: request.id, curves: computeCurves(resolveLoss(request.loss), request.task) });
     case 'gradcheck':
       return post(gradcheck(request));
-    case 'train':
-      return train(request);
+    case 'train': {
+      // One run at a time: runs switch tfjs's global backend. A new run waits for the one before,
+      // which the page has asked to stop.
+      const previous = training;
+      const run = previous.then(() => train(request));
+      training = run.catch(() => undefined);
+      return run;
+    }
     case 'stop':
       stopped.add(request.id);
       return;

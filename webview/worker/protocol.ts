@@ -66,14 +66,16 @@ const curves = z.object({
   xLabel: text(200),
   x: list(z.number(), 5000),
   series: list(series, 12),
-  /** x positions where the slope of the user's loss jumps (a kink), and where it is not finite. */
-  kinks: list(z.number(), 5000),
+  /** Where the slope of one of the user's curves (an index into series) jumps: a kink; and where it is not finite. */
+  kinks: list(z.object({ x: z.number(), series: z.int() }), 5000),
   nonFinite: list(z.number(), 5000),
   /** 'batched': one call for all points; 'pointwise': one call per point (the loss couples its batch or reduces it). */
   mode: z.enum(['batched', 'pointwise']),
   influence: z.nullable(influence),
   /** A sentence about the user's loss for tasks without an influence curve. */
   note: text(1000),
+  /** Why part of the picture is missing (no gradient: the values are drawn alone). */
+  problem: z.optional(text(1000)),
   ms: z.number(),
 });
 export type Curves = z.infer<typeof curves>;
