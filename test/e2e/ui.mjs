@@ -176,7 +176,18 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
     });
 
     await test('the Train CodeLens shows the panel on its loss and starts a training run', async () => {
-      await page.locator('.codelens-decoration a', { hasText: /^Train$/ }).first().click();
+      // Back to the top of the file (the edit before left it scrolled sideways); lenses re-render
+      // after each analysis, so a click may land on one being replaced: try again.
+      await page.locator('.view-line', { hasText: 'import * as tf' }).first().click();
+      await page.keyboard.press('Control+Home');
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await page.locator('.codelens-decoration a', { hasText: /^Train$/ }).first().click({ timeout: 10_000 });
+          break;
+        } catch (error) {
+          if (attempt === 2) throw error;
+        }
+      }
       await page.locator('.tab', { hasText: 'Loss Lab: meanSquaredError' }).first().waitFor({ timeout: 15_000 });
       const frame = await panelFrame(page);
       await frame.locator('#loss-name', { hasText: 'meanSquaredError' }).waitFor({ timeout: 15_000 });
