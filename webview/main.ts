@@ -8,7 +8,8 @@ import { CurvesView } from './views/curves';
 import { element, say } from './views/dom';
 import { GradcheckPanel } from './views/gradcheck';
 import { Sliders } from './views/sliders';
-import { BASELINE_LABELS, DATASET_LABELS, TrainingView, baselinesFor, datasetFor, type DatasetName } from './views/training';
+import { BASELINE_LABELS, DATASET_LABELS, TrainingView, baselinesFor, datasetFor } from './views/training';
+import type { DatasetName } from './worker/datasets';
 import type { Baseline, LossRef } from './worker/protocol';
 import type { WasmFiles } from './worker/backends';
 

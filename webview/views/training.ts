@@ -4,11 +4,11 @@
 import type { Chart } from 'chart.js';
 import type { Task } from '../../src/core/report';
 import { createChart, line, markers, themeColor, transparent, type Dataset, type Point } from '../charts';
+import type { DatasetName } from '../worker/datasets';
 import type { Baseline, BackendTrial, DataPoints, EpochView } from '../worker/protocol';
 import { element, formatNumber } from './dom';
 
 type ScatterChart = Chart<'scatter', (Point | null)[]>;
-export type DatasetName = 'outliers' | 'moons' | 'spirals';
 
 export const DATASET_LABELS: Record<DatasetName, string> = {
   outliers: '1-D regression with outliers',

@@ -105,6 +105,16 @@ function pointwise(loss: AnyLoss, c: SweepCase, x: number): { loss: number; grad
   });
 }
 
+/** The loss at each point on its own, forward only (model.fit's mean of what it returns). */
+function valuesPointwise(loss: AnyLoss, c: SweepCase, xs: number[]): number[] {
+  return xs.map((x) =>
+    tf.tidy(() => {
+      const { yTrue, yPred } = batchOf(c, [x]);
+      return tf.mean(asTensor(loss(yTrue, yPred))).dataSync()[0] as number;
+    }),
+  );
+}
+
 const close = (a: number, b: number): boolean => Object.is(a, b) || Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6;
 
 /**
@@ -132,10 +142,7 @@ export function evaluateCurve(loss: AnyLoss, c: SweepCase, xs: number[]): Evalua
   });
   if (batched.values && agrees(batched.values, batched.grad)) return { loss: batched.values, grad: batched.grad, batched: true };
 
-  const values = xs.map((x) => tf.tidy(() => {
-    const { yTrue, yPred } = batchOf(c, [x]);
-    return tf.mean(asTensor(loss(yTrue, yPred))).dataSync()[0] as number;
-  }));
+  const values = valuesPointwise(loss, c, xs);
   // A scalar loss over independent samples is their mean (model.fit's reduction) or their sum.
   const sum = values.reduce((a, b) => a + b, 0);
   for (const [scale, expected] of [[n, sum / n], [1, sum]] as const) {
@@ -250,11 +257,7 @@ function evaluateOrValues(loss: AnyLoss, c: SweepCase, xs: number[], notes: stri
     const kernel = missingGradientKernel(error);
     if (!kernel) throw error;
     notes.push(`No slope: tfjs has no gradient for ${kernel} on the path from yPred, so model.fit would throw. The loss values are drawn alone.`);
-    const values = xs.map((x) => tf.tidy(() => {
-      const { yTrue, yPred } = batchOf(c, [x]);
-      return tf.mean(asTensor(loss(yTrue, yPred))).dataSync()[0] as number;
-    }));
-    return { loss: values, grad: xs.map(() => NaN), batched: false, differentiable: false };
+    return { loss: valuesPointwise(loss, c, xs), grad: xs.map(() => NaN), batched: false, differentiable: false };
   }
 }
 

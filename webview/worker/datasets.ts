@@ -1,6 +1,8 @@
 // The panel's training presets: small 2-D problems where the choice of loss shows within a few
 // dozen epochs. Plain arrays, seeded, no tfjs: the page draws the same points the worker trains on.
 
+import { mulberry32 } from '../../src/core/random';
+
 /** The presets, in the order the panel lists them. */
 export const DATASETS = ['outliers', 'moons', 'spirals'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -57,18 +59,6 @@ export function makeDataset(name: DatasetName, options: DatasetOptions = {}): Da
 interface Random {
   uniform(): number;
   normal(): number;
-}
-
-/** mulberry32 (Tommy Ettinger's public-domain 32-bit generator): tiny, and good enough for toy data. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function seededRandom(seed: number): Random {

@@ -4,10 +4,9 @@
 import * as z from 'zod/mini';
 import { BACKENDS, BACKEND_CHOICES, list, text } from '../../src/protocol';
 import { TASKS } from '../../src/core/report';
+import { DATASETS } from './datasets';
 
 // Constants only: this module is in the page's bundle, which must not pull in tfjs.
-/** The training presets (datasets.ts makes them). */
-export const DATASET_NAMES = ['outliers', 'moons', 'spirals'] as const;
 /** The built-in baselines the panel offers (reference.ts computes them). */
 export const BASELINES = ['mse', 'mae', 'huber', 'logcosh', 'bce', 'cce', 'sparse-cce'] as const;
 export type Baseline = (typeof BASELINES)[number];
@@ -31,7 +30,7 @@ export const workerRequest = z.discriminatedUnion('type', [
     type: z.literal('train'),
     id: z.int(),
     loss: lossRef,
-    dataset: z.enum(DATASET_NAMES),
+    dataset: z.enum(DATASETS),
     labels: z.enum(['one-hot', 'sparse']),
     baseline: z.enum(BASELINES),
     epochs: z.int().check(z.minimum(1), z.maximum(1000)),

@@ -4,7 +4,8 @@
 // batch's loss back from the backend, a GPU round trip per batch on webgl; here an epoch reads once.
 import * as tf from '@tensorflow/tfjs';
 import { releaseTape } from '../../src/core/checks/gradcheck';
-import { mulberry32, type Dataset, type LabelFormat } from './datasets';
+import { mulberry32 } from '../../src/core/random';
+import type { Dataset, LabelFormat } from './datasets';
 
 /** A loss as users write it for model.compile: a scalar, [batch] or [batch, k] (reduced by its mean, as model.fit does). */
 export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;

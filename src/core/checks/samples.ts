@@ -1,6 +1,7 @@
 // Task presets (DESIGN.md "Task presets", a contract): seeded sample tensors as plain data, so that
 // they cross a worker boundary and the caller owns (and disposes) the tensors made from them.
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../random';
 import type { Task } from '../report';
 
 export interface SampleTensor {
@@ -34,18 +35,6 @@ const SIDE = 16;
 /** Typical probabilities stay in [0.05, 0.95]: the gradient check's step (about 4.9e-3) then stays inside (0, 1). */
 const LOW = 0.05;
 const HIGH = 0.95;
-
-/** mulberry32: a tiny, well-studied 32-bit PRNG, bit-identical on every JavaScript engine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tensor(shape: number[], fill: (i: number) => number): SampleTensor {
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -83,7 +72,7 @@ export function samplesFor(task: Task, options: { seed?: number; batch?: number 
   const batch = options.batch ?? DEFAULT_BATCH;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`samplesFor: seed must be an integer, got ${seed}`);
   if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`samplesFor: batch must be a positive integer, got ${batch}`);
-  const next = random(seed);
+  const next = mulberry32(seed);
   switch (task) {
     case 'regression':
       return regression(batch, next);
