@@ -113,7 +113,7 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
-  const checks = await checkFileLosses(runner, path.resolve(analysis.file), text, analysis.losses, {
+  const checks = await checkFileLosses(runner, path.resolve(analysis.file), analysis.runModule ?? text, analysis.losses, {
     seed: options.seed,
     timeoutMs: options.timeoutMs,
     ...(options.reference ? { reference: options.reference } : {}),

@@ -24,7 +24,11 @@ export type DiagnosticCode =
   | 'LL202'
   | 'LL203'
   | 'LL204'
-  | 'LL205';
+  | 'LL205'
+  | 'LL300'
+  | 'LL301'
+  | 'LL302'
+  | 'LL303';
 
 export interface Diagnostic {
   code: DiagnosticCode;

@@ -2,7 +2,7 @@
 // first two parameters are typed Tensor or named like yTrue/yPred, and factories that return one.
 import ts from 'typescript';
 import type { LossKind } from '../report';
-import { unwrapFunction } from './syntax';
+import { skipOuter, unwrapFunction } from './syntax';
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
@@ -30,10 +30,21 @@ export interface LossCandidate {
   exportName?: string;
   /** The value of a `@lossTask` JSDoc tag. */
   taskTag?: string;
+  /** Found where `compile` uses it (inline, a local function, a factory called there), not by an export. */
+  useSite?: boolean;
+  /** The JavaScript expression, in the module's top-level scope, that gives the loss (or factory) when the file is run as a slice. */
+  reach: string;
+  /** The nodes whose free names the slice must provide (the function, the factory, the class). */
+  roots: ts.Node[];
+  /** `tf.customGrad(…)` wraps it: its extra `save` parameter and `{value, gradFunc}` result are tfjs's contract, and its gradient is its own. */
+  customGrad?: boolean;
+  /** The function lives in another file (an imported factory called here): it is linted there, only run here. */
+  external?: boolean;
 }
 
-const TRUE_NAMES = /^(y_?true|ytrue|labels?|targets?)$/i;
-const PRED_NAMES = /^(y_?pred|ypred|preds?|predictions?|logits)$/i;
+// Keras's backend names its losses' parameters (target, output); tfjs-layers keeps them.
+const TRUE_NAMES = /^(y_?true|ytrue|true_?y|labels?|targets?|y_?target|truth|ground_?truth|gt)$/i;
+const PRED_NAMES = /^(y_?pred|ypred|pred_?y|preds?|predictions?|predicted|logits|outputs?|y_?hat)$/i;
 const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
 
 export function findLosses(sf: ts.SourceFile): LossCandidate[] {
@@ -42,10 +53,10 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name)): void => {
     const isTagged = hasTag(tagged, 'loss');
     if (exportName === undefined && !isTagged) return;
-    const candidate = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
+    const candidate: Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams'> | undefined = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
     if (!candidate) return;
     const taskTag = tagText(tagged, 'lossTask');
-    found.push({ name, declaration, nameNode, exportName, taskTag, ...candidate });
+    found.push({ name, declaration, nameNode, exportName, taskTag, ...candidate, ...reachOf(name, declaration, candidate.factory ?? fn) });
   };
 
   for (const statement of sf.statements) {
@@ -56,6 +67,25 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
       for (const decl of statement.declarationList.declarations) {
         const fn = decl.initializer && unwrapFunction(decl.initializer);
         if (fn && ts.isIdentifier(decl.name)) consider(decl.name.text, fn, statement, decl.name, decl);
+        const wrapped = decl.initializer && customGradFunction(decl.initializer);
+        if (wrapped && ts.isIdentifier(decl.name)) {
+          const before = found.length;
+          consider(decl.name.text, wrapped, statement, decl.name, decl);
+          for (const c of found.slice(before)) c.customGrad = true;
+        }
+      }
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      // A class method tagged @loss: static ones are reached through the class, others through an instance.
+      const className = statement.name.text;
+      for (const member of statement.members) {
+        if (!ts.isMethodDeclaration(member) || !member.body || !ts.isIdentifier(member.name) || !hasTag(member, 'loss')) continue;
+        const candidate = asLoss(member, true);
+        if (!candidate) continue;
+        const isStatic = ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+        const method = member.name.text;
+        const reach = isStatic ? `${className}.${method}` : `((o) => o.${method}.bind(o))(new ${className}())`;
+        const taskTag = tagText(member, 'lossTask');
+        found.push({ name: `${className}.${method}`, declaration: member, nameNode: member.name, taskTag, ...candidate, reach, roots: [statement] });
       }
     } else if (ts.isExpressionStatement(statement)) {
       // CommonJS: exports.mse = (yTrue, yPred) => …;  module.exports = { mae(yTrue, yPred) { … } };
@@ -66,6 +96,34 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
     }
   }
   return found;
+}
+
+/** How a slice of the module reaches a loss found by its declaration: by its name, or by its own text. */
+function reachOf(name: string, declaration: ts.Node, fn: FunctionLike): Pick<LossCandidate, 'reach' | 'roots'> {
+  if ((ts.isFunctionDeclaration(declaration) && declaration.name) || ts.isVariableStatement(declaration)) return { reach: name, roots: [declaration] };
+  return { reach: functionExpressionText(fn), roots: [fn] };
+}
+
+/** A function as an expression: `(function (…) {…})`, `((a, b) => …)`, `({ m(…) {…} }).m`. */
+export function functionExpressionText(fn: FunctionLike): string {
+  const sf = fn.getSourceFile();
+  if (ts.isMethodDeclaration(fn)) return `({ ${fn.getText(sf)} })[${JSON.stringify(fn.name.getText(sf))}]`;
+  if (ts.isFunctionDeclaration(fn)) {
+    // `export default function (…) {…}`: the text from the parameters on, without the modifiers.
+    const isAsync = ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    return `(${isAsync ? 'async ' : ''}function ${sf.text.slice(fn.parameters.pos - 1, fn.end)})`;
+  }
+  return `(${fn.getText(sf)})`;
+}
+
+/** `tf.customGrad((yTrue, yPred, save) => …)`: the function it wraps. */
+export function customGradFunction(expr: ts.Expression): FunctionLike | undefined {
+  const e = skipOuter(expr);
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = skipOuter(e.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  const arg = e.arguments[0];
+  return name === 'customGrad' && arg ? unwrapFunction(arg) : undefined;
 }
 
 function asLoss(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' | 'fn' | 'factoryParams'> | undefined {
@@ -98,7 +156,7 @@ function looksLike(param: ts.ParameterDeclaration, names: RegExp): boolean {
 }
 
 /** Functions a factory returns: `return (yTrue, yPred) => …`, `=> (yTrue, yPred) => …`, or a named inner function. */
-function returnedFunctions(fn: FunctionLike): FunctionLike[] {
+export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
   const body = fn.body;
   if (!body) return [];
   if (!ts.isBlock(body)) {
@@ -200,7 +258,7 @@ function commonJsFunctions(expr: ts.Expression): Array<[string, FunctionLike, ts
   return found;
 }
 
-function hasTag(node: ts.Node, tag: string): boolean {
+export function hasTag(node: ts.Node, tag: string): boolean {
   return ts.getJSDocTags(node).some((t) => t.tagName.text === tag);
 }
 
@@ -211,7 +269,7 @@ function tagText(node: ts.Node, tag: string): string | undefined {
   return comment?.trim().split(/\s+/)[0];
 }
 
-function numericValue(expr: ts.Expression): number | undefined {
+export function numericValue(expr: ts.Expression): number | undefined {
   if (ts.isNumericLiteral(expr)) return Number(expr.text);
   if (ts.isPrefixUnaryExpression(expr) && ts.isNumericLiteral(expr.operand)) {
     if (expr.operator === ts.SyntaxKind.MinusToken) return -Number(expr.operand.text);

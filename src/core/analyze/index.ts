@@ -17,6 +17,11 @@ import { Scopes } from './scopes';
 import { checkSignature } from './signature';
 import { chooseTask, type TaskOption } from './task';
 import { loadTfjsRegistry } from './tfjs-registry';
+import { needsSlice, sliceExportName, sliceModule } from './slice';
+import { findUseSites } from './use-sites';
+
+/** A loss wrapped in tf.customGrad brings its own gradient: ops without one, and data reads, do not stop it. */
+const CUSTOM_GRADIENT_EXEMPT = new Set(['LL203', 'LL204']);
 
 /** off: syntax only. signatures: + LL101, LL102 and Promise returns. full: + TypeScript's errors (LL001). */
 export type TypeCheckLevel = 'off' | 'signatures' | 'full';
@@ -39,6 +44,12 @@ export interface FileAnalysis {
   file: string;
   diagnostics: Diagnostic[];
   losses: LossInfo[];
+  /**
+   * The module text to run the losses from, when the file is not a plain module of exported losses
+   * (a training script with a loss inline in `compile`): a slice of the file that exports each loss
+   * under its `exportName` (see slice.ts). Undefined: run the file itself.
+   */
+  runModule?: string;
 }
 
 export class Analyzer {
@@ -55,10 +66,17 @@ export class Analyzer {
     const typed = level === 'off' ? undefined : this.typescript.check(sf);
     const view: TypeView | undefined = typed?.tensorType ? { checker: typed.checker, tensorType: typed.tensorType } : undefined;
     const scopes = new Scopes();
-    const candidates = findLosses(sf);
-    const losses = candidates.map((candidate): LossInfo => {
-      const scope = new LossScope(sf, candidate, scopes, this.registry, view);
-      const diagnostics = [...checkSignature(candidate, { sourceFile: sf, ...view }), ...LINT_RULES.flatMap((rule) => rule(scope))];
+    const declared = findLosses(sf);
+    const useSites = findUseSites(sf, scopes, declared, this.registry.compile);
+    const candidates = [...declared, ...useSites.candidates];
+    const sliced = needsSlice(candidates);
+    const losses = candidates.map((candidate, index): LossInfo => {
+      // A factory imported from another module is linted in its own file; here it is only run.
+      const own = candidate.fn.getSourceFile() === sf;
+      const scope = new LossScope(own ? sf : candidate.fn.getSourceFile(), candidate, own ? scopes : new Scopes(), this.registry, own ? view : undefined);
+      const lints = LINT_RULES.flatMap((rule) => rule(scope)).filter((d) => !(candidate.customGrad && CUSTOM_GRADIENT_EXEMPT.has(d.code)));
+      const diagnostics = candidate.external ? [] : [...checkSignature(candidate, { sourceFile: sf, ...view }), ...lints];
+      const exportName = sliced ? sliceExportName(index) : candidate.exportName;
       return {
         name: candidate.name,
         kind: candidate.kind,
@@ -66,20 +84,20 @@ export class Analyzer {
         task: chooseTask(scope, candidate.taskTag, options.task ?? 'auto'),
         diagnostics,
         checks: [],
-        ...(candidate.exportName === undefined ? {} : { exportName: candidate.exportName }),
+        ...(exportName === undefined ? {} : { exportName }),
         factoryParams: candidate.factoryParams,
         nameRange: rangeOf(sf, candidate.nameNode),
       };
     });
 
-    const fileDiagnostics: Diagnostic[] = [];
+    const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics];
     for (const { diagnostic, start } of typeScriptErrors(sf, typed, level === 'full')) {
-      const owner = candidates.findIndex((c) => start >= c.declaration.getStart(sf) && start < c.declaration.getEnd());
+      const owner = candidates.findIndex((c) => !c.external && start >= c.declaration.getStart(sf) && start < c.declaration.getEnd());
       (owner >= 0 ? (losses[owner] as LossInfo).diagnostics : fileDiagnostics).push(diagnostic);
     }
     for (const loss of losses) loss.diagnostics.sort(byPosition);
     fileDiagnostics.sort(byPosition);
-    return { file: fileName, diagnostics: fileDiagnostics, losses };
+    return { file: fileName, diagnostics: fileDiagnostics, losses, ...(sliced ? { runModule: sliceModule(sf, scopes, candidates) } : {}) };
   }
 }
 

@@ -141,8 +141,10 @@ export class TypeScriptHost {
           const name = literal.text;
           const found = ts.resolveModuleName(name, containingFile, opts, host, this.resolutionCache);
           if (found.resolvedModule || !TFJS_MODULE.test(name.split('/').slice(0, 2).join('/'))) return found;
-          // The project has no tfjs of its own: use the declarations shipped with Loss Lab.
-          return ts.resolveModuleName(name, tfjsContainingFile, opts, host, this.resolutionCache);
+          // The project has no tfjs of its own: use the declarations shipped with Loss Lab. Packages
+          // it does not ship (tfjs-node, tfjs-node-gpu, other backends) re-export tfjs's API.
+          const shipped = ts.resolveModuleName(name, tfjsContainingFile, opts, host, this.resolutionCache);
+          return shipped.resolvedModule ? shipped : ts.resolveModuleName('@tensorflow/tfjs', tfjsContainingFile, opts, host, this.resolutionCache);
         }),
     };
     return host;

@@ -4,14 +4,44 @@ import { allDiagnostics, analyzeSource, coveredText, findings, onlyLoss } from '
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 
 describe('signature checks (LL100–LL103) and TypeScript errors (LL001)', () => {
-  it('LL100: a third parameter, with the factory form in the message', () => {
-    const text = `${header}export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1.5): tf.Tensor {
+  it('LL100: a third parameter with no default, with the factory form in the message', () => {
+    const text = `${header}export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta: number): tf.Tensor {
   return tf.losses.huberLoss(yTrue, yPred, undefined, delta);
 }`;
     const [d] = onlyLoss(analyzeSource(text)).diagnostics;
     assert.strictEqual(d?.code, 'LL100');
-    assert.strictEqual(coveredText(text, d), 'yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1.5');
-    assert.match(d.message, /export function huber\(delta = 1\.5\) \{ return \(yTrue, yPred\) => … \}/);
+    assert.strictEqual(coveredText(text, d), 'yTrue: tf.Tensor, yPred: tf.Tensor, delta: number');
+    assert.match(d.message, /`delta` is never set/);
+    assert.match(d.message, /export function huber\(delta = …\) \{ return \(yTrue, yPred\) => … \}/);
+  });
+
+  it('LL100 near miss: extra parameters with a default, optional or rest are what tfjs-layers itself writes', () => {
+    const text = `${header}export function categoricalCrossentropy(target: tf.Tensor, output: tf.Tensor, fromLogits = false): tf.Tensor {
+  return tf.losses.softmaxCrossEntropy(target, fromLogits ? output : tf.log(tf.clipByValue(output, 1e-7, 1 - 1e-7)));
+}
+export function weighted(yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Tensor {
+  return tf.losses.meanSquaredError(yTrue, yPred, weights);
+}
+export function rest(yTrue: tf.Tensor, yPred: tf.Tensor, ...more: number[]): tf.Tensor {
+  return tf.losses.absoluteDifference(yTrue, yPred);
+}`;
+    assert.deepStrictEqual(findings(analyzeSource(text), 'LL100'), []);
+  });
+
+  it('LL100 near miss: the save parameter tf.customGrad passes, and its {value, gradFunc} result', () => {
+    const text = `const tf = require('@tensorflow/tfjs');
+exports.clippedMse = 0;
+/** A gradient clipped to [-1, 1]: the forward pass compares, the custom gradient decides. */
+const clippedMse = tf.customGrad((yTrue, yPred, save) => {
+  const diff = tf.sub(yPred, yTrue);
+  save([diff]);
+  const big = tf.greater(tf.abs(diff), 1).dataSync();
+  return { value: tf.mean(tf.square(diff)), gradFunc: (dy, [saved]) => [tf.zerosLike(saved), tf.mul(dy, tf.clipByValue(saved, -1, 1))] };
+});
+module.exports = { clippedMse };`;
+    const analysis = analyzeSource(text, { file: 'inline.js' });
+    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['clippedMse']);
+    assert.deepStrictEqual(findings(analysis), []);
   });
 
   it('LL100: a @loss function with one parameter', () => {

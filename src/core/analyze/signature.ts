@@ -18,7 +18,11 @@ export function checkSignature(loss: LossCandidate, ctx: SignatureContext): Diag
 
 function checkParameterCount(loss: LossCandidate, { sourceFile }: SignatureContext): Diagnostic[] {
   const params = loss.fn.parameters;
-  if (params.length === 2 && !params.some((p) => p.dotDotDotToken)) return [];
+  // tfjs calls a loss with two arguments: extra parameters with a default, optional ones and a rest
+  // parameter are fine (tfjs-layers' own `categoricalCrossentropy(target, output, fromLogits = false)`);
+  // tf.customGrad adds its `save` function as the last argument.
+  const unset = params.slice(2).filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken && !(loss.customGrad && p === params[params.length - 1]));
+  if (params.length >= 2 && unset.length === 0) return [];
   const names = params.map((p) => p.name.getText());
   const fn = loss.kind === 'factory' ? 'the returned function' : `\`${loss.name}\``;
   if (params.length < 2) {
@@ -31,14 +35,15 @@ function checkParameterCount(loss: LossCandidate, { sourceFile }: SignatureConte
   const extra = params.slice(2).map((p) => (p.initializer ? `${p.name.getText()} = ${p.initializer.getText()}` : `${p.name.getText()} = …`));
   const first = params[0] as ts.ParameterDeclaration;
   const last = params[params.length - 1] as ts.ParameterDeclaration;
-  const rest = params.some((p) => p.dotDotDotToken) ? ' (a rest parameter receives nothing from tfjs)' : '';
+  const unsetNames = unset.map((p) => `\`${p.name.getText()}\``).join(', ');
+  const factoryName = /^[A-Za-z_$][\w$]*$/.test(loss.name) ? loss.name : 'makeLoss';
   return [
     {
       code: 'LL100',
       severity: 'error',
       message:
-        `${fn} takes ${params.length} parameters (${names.join(', ')})${rest}; tfjs calls a loss with exactly two, (yTrue, yPred), ` +
-        `so the others are never set. Move them into a factory: \`export function ${loss.name}(${extra.join(', ')}) { return (${names[0]}, ${names[1]}) => … }\`, and pass \`${loss.name}()\` to compile.`,
+        `${fn} takes ${params.length} parameters (${names.join(', ')}); tfjs calls a loss with exactly two, (yTrue, yPred), ` +
+        `so ${unsetNames} ${unset.length === 1 ? 'is' : 'are'} never set. Give ${unset.length === 1 ? 'it a default' : 'them defaults'}, or move ${unset.length === 1 ? 'it' : 'them'} into a factory: \`export function ${factoryName}(${extra.join(', ')}) { return (${names[0]}, ${names[1]}) => … }\`, and pass \`${factoryName}()\` to compile.`,
       range: spanRange(sourceFile, first.getStart(sourceFile), last.getEnd()),
     },
   ];
@@ -70,7 +75,8 @@ function checkReturn(loss: LossCandidate, ctx: SignatureContext): Diagnostic[] {
   if (asyncKeyword) {
     return [diagnostic(sourceFile, asyncKeyword, 'LL103', 'error', asyncMessage('is async'))];
   }
-  if (!checker) return [];
+  // tf.customGrad's function returns {value, gradFunc}; the wrapper tfjs calls returns the tensor.
+  if (!checker || loss.customGrad) return [];
   const signature = checker.getSignatureFromDeclaration(fn);
   if (!signature) return [];
   const returnType = checker.getReturnTypeOfSignature(signature);

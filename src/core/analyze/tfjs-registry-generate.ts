@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
+import type { CompileNames } from './compile-names';
 import type { OpEntry, TfjsRegistry } from './tfjs-registry';
 
 export function generateTfjsRegistry(): TfjsRegistry {
@@ -28,7 +29,56 @@ export function generateTfjsRegistry(): TfjsRegistry {
     for (const [method, op] of readChainedOps(file)) methods[method] = op;
   }
   const version = (JSON.parse(fs.readFileSync(path.join(coreDir, 'package.json'), 'utf8')) as { version: string }).version;
-  return { tfjsVersion: version, gradients, ops: sortKeys(ops), methods: sortKeys(methods) };
+  const compile = readCompileNames(Object.keys(ops).filter((op) => op.startsWith('losses.')));
+  return { tfjsVersion: version, gradients, ops: sortKeys(ops), methods: sortKeys(methods), compile };
+}
+
+/**
+ * The strings `compile` accepts, from tfjs-layers' own sources: the keys of `lossesMap` (losses.js)
+ * and of `metricsMap` (metrics.js), the aliases `export const mse = meanSquaredError`, and the array
+ * literals `['accuracy', 'acc', …]` that training.js tests a metric string against.
+ */
+function readCompileNames(lossFunctions: string[]): CompileNames {
+  const layersDist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-layers/package.json')), 'dist');
+  const losses = objectKeys(parse(path.join(layersDist, 'losses.js')), 'lossesMap');
+  const lossAliases: Record<string, string> = {};
+  for (const statement of parse(path.join(layersDist, 'losses.js')).statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (ts.isIdentifier(decl.name) && decl.initializer && ts.isIdentifier(decl.initializer) && losses.includes(decl.initializer.text)) {
+        lossAliases[decl.name.text] = decl.initializer.text;
+      }
+    }
+  }
+  const metrics = new Set(objectKeys(parse(path.join(layersDist, 'metrics.js')), 'metricsMap'));
+  const visit = (node: ts.Node): void => {
+    // ['accuracy', 'acc', 'crossentropy', 'ce'].indexOf(metric)
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'indexOf' && ts.isArrayLiteralExpression(node.expression.expression)) {
+      const arg = node.arguments[0];
+      if (arg && ts.isIdentifier(arg) && arg.text === 'metric') {
+        for (const el of node.expression.expression.elements) if (ts.isStringLiteral(el)) metrics.add(el.text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(path.join(layersDist, 'engine', 'training.js')));
+  const metricFunctions: string[] = [];
+  for (const statement of parse(path.join(layersDist, 'exports_metrics.js')).statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name) metricFunctions.push(`metrics.${statement.name.text}`);
+  }
+  return { losses: losses.sort(), lossAliases: sortKeys(lossAliases), metrics: [...metrics].sort(), functions: [...lossFunctions, ...metricFunctions].sort() };
+}
+
+/** The property names of `export const NAME = { a, b, … }`. */
+function objectKeys(sf: ts.SourceFile, name: string): string[] {
+  for (const statement of sf.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer || !ts.isObjectLiteralExpression(decl.initializer)) continue;
+      return decl.initializer.properties.flatMap((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? [p.name.text] : []));
+    }
+  }
+  throw new Error(`${name} not found in ${sf.fileName}: tfjs-layers changed its layout`);
 }
 
 function listJs(dir: string): string[] {

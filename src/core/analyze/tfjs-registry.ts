@@ -3,6 +3,7 @@
 // tfjs (see tfjs-registry-generate.ts) into dist/tfjs-registry.json; never typed by hand.
 import * as fs from 'fs';
 import { findBuilt } from '../built-files';
+import type { CompileNames } from './compile-names';
 
 export interface OpEntry {
   /** Kernels the op runs itself through ENGINE.runKernel. */
@@ -19,6 +20,8 @@ export interface TfjsRegistry {
   ops: Record<string, OpEntry>;
   /** Tensor method (`x.lessEqual(…)`) → the op it calls. */
   methods: Record<string, string>;
+  /** The `loss` and `metrics` strings `model.compile` accepts. */
+  compile: CompileNames;
 }
 
 export const REGISTRY_FILE = 'tfjs-registry.json';

@@ -46,13 +46,13 @@ describe('quick fixes', function () {
   }
 
   it('LL100: moves the extra parameter into a factory that is then found and runs', async () => {
-    const text = `${header}export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1.5): tf.Tensor {
+    const text = `${header}export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta: number): tf.Tensor {
   return tf.mean(tf.losses.huberLoss(yTrue, yPred, undefined, delta, tf.Reduction.NONE), -1);
 }
 export const scaled = (yTrue, yPred, k: number) => tf.mul(k, tf.mean(tf.square(tf.sub(yTrue, yPred)), -1));
 `;
     const { fixed } = fix(text, 'LL100');
-    assert.match(fixed, /export function huber\(delta = 1\.5\) \{\n {2}return \(yTrue: tf\.Tensor, yPred: tf\.Tensor\): tf\.Tensor => \{/);
+    assert.match(fixed, /export function huber\(delta: number = 1\) \{\n {2}return \(yTrue: tf\.Tensor, yPred: tf\.Tensor\): tf\.Tensor => \{/);
     const again = fix(fixed, 'LL100').fixed;
     assert.match(again, /export const scaled = \(k: number = 1\) => \(yTrue, yPred\) =>/);
     assert.deepStrictEqual(codes(again), []);
