@@ -88,7 +88,7 @@ export class LossDocuments implements vscode.Disposable {
     const version = doc.version;
     const started = performance.now();
     const client = types === 'off' ? this.clients.lints : this.clients.types;
-    const analysis = await client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task() }).catch((error: Error) => {
+    const analysis = await client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task(), typeScriptErrors: 'unchecked-by-editor' }).catch((error: Error) => {
       this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
       throw error;
     });

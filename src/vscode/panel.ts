@@ -151,7 +151,7 @@ export class PreviewPanels implements vscode.Disposable {
     if (turn !== this.sent) return;
     if (!loss) return this.post({ type: 'noLoss', reason: `${target.name} is no longer a loss in ${vscode.workspace.asRelativePath(doc.uri)}` });
     const trusted = vscode.workspace.isTrusted;
-    const bundle = trusted ? await bundleLoss({ file: analysisPath(doc), text: doc.getText(), hiddenLosses: loss.exportName === undefined ? [loss.name] : [] }) : undefined;
+    const bundle = trusted ? await bundleLoss({ file: analysisPath(doc), text: analysis.runModule ?? doc.getText(), hiddenLosses: loss.exportName === undefined ? [loss.name] : [] }) : undefined;
     if (turn !== this.sent || !this.panel) return;
     if (bundle) this.log.info(`panel: bundled ${loss.name} in ${Math.round(bundle.ms)} ms`);
     const problem = !trusted

@@ -1,12 +1,12 @@
-// Code actions for LL100, LL200, LL204 and LL205: the analysis worker computes the edits as plain
+// Code actions for the codes core/fixes can fix (LL100, LL200, LL204, LL205, LL300–LL303): the analysis worker computes the edits as plain
 // data, VS Code shows them, and only the one the user picks is applied (one undoable edit).
 import * as vscode from 'vscode';
 import type { AnalysisClient } from '../core/analyze/client';
+import { FIXABLE_CODES } from '../core/fixes/codes';
 import type { Diagnostic } from '../core/report';
 import { toRange } from './convert';
 import { analysisPath } from './documents';
 
-const FIXABLE = ['LL100', 'LL200', 'LL204', 'LL205'];
 
 export class LossQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
@@ -17,7 +17,7 @@ export class LossQuickFixes implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? '');
-      if (diagnostic.source !== 'Loss Lab' || !FIXABLE.includes(code)) continue;
+      if (diagnostic.source !== 'Loss Lab' || !(FIXABLE_CODES as readonly string[]).includes(code)) continue;
       const plain: Diagnostic = {
         code: code as Diagnostic['code'],
         severity: 'error',

@@ -29,12 +29,13 @@ export class LossRuntime implements vscode.Disposable {
     return false;
   }
 
-  async check(doc: vscode.TextDocument, losses: readonly LossInfo[], token?: vscode.CancellationToken): Promise<CheckResults> {
+  /** `runModule`: the analysis's slice of a training script, run in place of the document's text. */
+  async check(doc: vscode.TextDocument, losses: readonly LossInfo[], token?: vscode.CancellationToken, runModule?: string): Promise<CheckResults> {
     if (!this.mayRun() || losses.length === 0) return new Map();
     const settings = readSettings();
     this.runner ??= new LossRunner({ timeoutMs: settings.timeoutMs });
     // One bundle for all the file's losses; each loss then runs in the warm worker.
-    const results = await checkFileLosses(this.runner, analysisPath(doc), doc.getText(), losses, {
+    const results = await checkFileLosses(this.runner, analysisPath(doc), runModule ?? doc.getText(), losses, {
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
       batch: settings.batchSize,

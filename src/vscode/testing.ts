@@ -71,7 +71,7 @@ export class LossTests implements vscode.Disposable {
       this.runtime.mayRun();
       return new Map();
     }
-    const results = await this.runtime.check(doc, losses, token);
+    const results = await this.runtime.check(doc, losses, token, (await this.documents.analysisOf(doc)).runModule);
     for (const loss of losses) {
       const item = items.find((i) => i.id === itemId(doc.uri, loss.name));
       if (!item) continue;

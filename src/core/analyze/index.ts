@@ -31,7 +31,15 @@ export interface AnalyzeOptions {
   task?: TaskOption;
   /** Default: full. */
   types?: TypeCheckLevel;
+  /**
+   * TypeScript's own semantic errors as LL001: `all` (the CLI, default), or only in files VS Code's
+   * TypeScript does not already check (`unchecked-by-editor`: the editor, where they would show twice).
+   * Syntax errors are always reported.
+   */
+  typeScriptErrors?: TypeScriptErrors;
 }
+
+export type TypeScriptErrors = 'all' | 'unchecked-by-editor';
 
 /** A loss as the report shows it, plus what the runtime and the editor need to call and show it. */
 export interface LossInfo extends LossReport {
@@ -91,7 +99,10 @@ export class Analyzer {
     });
 
     const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics];
-    for (const { diagnostic, start } of typeScriptErrors(sf, typed, level === 'full')) {
+    // A factory given uncalled is also TypeScript's long TS2322 at the same place: LL301 says it plainly.
+    const saidPlainly = (d: Diagnostic): boolean => useSites.diagnostics.some((u) => u.range.start.line === d.range.start.line && u.range.start.character === d.range.start.character);
+    for (const { diagnostic, start } of typeScriptErrors(sf, typed, level === 'full' ? options.typeScriptErrors ?? 'all' : 'syntax')) {
+      if (saidPlainly(diagnostic)) continue;
       const owner = candidates.findIndex((c) => !c.external && start >= c.declaration.getStart(sf) && start < c.declaration.getEnd());
       (owner >= 0 ? (losses[owner] as LossInfo).diagnostics : fileDiagnostics).push(diagnostic);
     }
@@ -101,12 +112,20 @@ export class Analyzer {
   }
 }
 
-function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, semantic: boolean): Array<{ diagnostic: Diagnostic; start: number }> {
+function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, which: TypeScriptErrors | 'syntax'): Array<{ diagnostic: Diagnostic; start: number }> {
   const program = typed?.program ?? syntaxOnlyProgram(sf);
+  const semantic = which === 'all' || (which === 'unchecked-by-editor' && !checkedByEditor(sf, typed?.program.getCompilerOptions()));
   return [
     ...program.getSyntacticDiagnostics(sf).map((d) => toDiagnostic(sf, d, true)),
     ...(semantic ? program.getSemanticDiagnostics(sf).map((d) => toDiagnostic(sf, d, false)) : []),
   ];
+}
+
+/** VS Code's TypeScript reports type errors itself in .ts files, and in .js files with checkJs or `// @ts-check`. */
+function checkedByEditor(sf: ts.SourceFile, options: ts.CompilerOptions | undefined): boolean {
+  if (!/\.[cm]?jsx?$/i.test(sf.fileName)) return true;
+  if (/^\s*\/\/\s*@ts-nocheck/m.test(sf.text)) return false;
+  return options?.checkJs === true || /^\s*\/\/\s*@ts-check/m.test(sf.text);
 }
 
 /** A program of the one file with no libraries: enough for its syntax errors. */

@@ -215,6 +215,11 @@ export class LossScope {
     return result;
   }
 
+  /** The right-hand sides of `x = …` assignments to a binding inside the loss, in source order. */
+  assignmentsOf(binding: Binding): readonly ts.Expression[] {
+    return this.assignments.get(binding) ?? [];
+  }
+
   /** Whether the node's value flows into what the loss returns. */
   reachesResult(node: ts.Node): boolean {
     for (let n: ts.Node | undefined = node; n && n !== this.loss.fn; n = n.parent) {

@@ -55,7 +55,7 @@ interface CachedFile {
 export class TypeScriptHost {
   private readonly files = new Map<string, CachedFile>();
   private readonly exists = new Map<string, boolean>();
-  private readonly configs = new Map<string, { mtimeMs: number; options: ts.CompilerOptions }>();
+  private readonly configs = new Map<string, { mtimeMs: number; parsedAt: number; options: ts.CompilerOptions; files: Set<string> | undefined }>();
   private readonly previous = new Map<string, ts.Program>();
   private readonly probes = new Map<string, ts.SourceFile>();
   private readonly resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f);
@@ -86,16 +86,24 @@ export class TypeScriptHost {
     return probe;
   }
 
-  /** Compiler options from the nearest tsconfig.json (or jsconfig.json for JavaScript), else defaults. */
+  /**
+   * Compiler options from the nearest tsconfig.json (or jsconfig.json for JavaScript) that includes the
+   * file, as TypeScript's own project lookup decides; a file no config includes (an excluded
+   * `examples/`, a loose script) gets the defaults VS Code's TypeScript gives loose files.
+   */
   private optionsFor(fileName: string): ts.CompilerOptions {
     const isJs = /\.[cm]?jsx?$/.test(fileName);
     const names = isJs ? ['jsconfig.json', 'tsconfig.json'] : ['tsconfig.json'];
+    const onDisk = statOrUndefined(fileName);
     let dir = path.dirname(fileName);
     for (;;) {
       for (const name of names) {
         const candidate = path.join(dir, name);
         const stat = statOrUndefined(candidate);
-        if (stat?.isFile()) return forced(this.readConfig(candidate, stat.mtimeMs));
+        if (!stat?.isFile()) continue;
+        const config = this.readConfig(candidate, stat.mtimeMs, onDisk?.mtimeMs);
+        // A file not on disk yet (an unsaved editor) cannot be matched against the config's file list.
+        if (!onDisk || !config.files || config.files.has(path.resolve(fileName))) return forced(config.options);
       }
       const parent = path.dirname(dir);
       if (parent === dir || path.basename(dir) === 'node_modules') return forced(defaultOptions());
@@ -103,17 +111,20 @@ export class TypeScriptHost {
     }
   }
 
-  private readConfig(configPath: string, mtimeMs: number): ts.CompilerOptions {
+  private readConfig(configPath: string, mtimeMs: number, fileMtimeMs = 0): { options: ts.CompilerOptions; files: Set<string> | undefined } {
     const hit = this.configs.get(configPath);
-    if (hit && hit.mtimeMs === mtimeMs) return hit.options;
+    // Parsed again when the config changed, or when the file is newer than the parse (a new file the config may include).
+    if (hit && hit.mtimeMs === mtimeMs && fileMtimeMs <= hit.parsedAt) return hit;
     const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: () => undefined,
     });
     // An unreadable tsconfig falls back to the defaults; its own errors are the project's business.
     const options = parsed ? { ...parsed.options, configFilePath: undefined } : defaultOptions();
-    this.configs.set(configPath, { mtimeMs, options });
-    return options;
+    const files = parsed ? new Set(parsed.fileNames.map((f) => path.resolve(f))) : undefined;
+    const entry = { mtimeMs, parsedAt: Date.now(), options, files };
+    this.configs.set(configPath, entry);
+    return entry;
   }
 
   private compilerHost(dir: string, inMemory: ts.SourceFile[]): ts.CompilerHost {

@@ -119,6 +119,8 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       }
       if (role === 'metric') continue;
       const existing = known.find((c) => c.factory === target.fn);
+      // `focal()` with no arguments is the factory with its defaults: one entry is enough.
+      if (v.arguments.length === 0 && [...known, ...candidates].some((c) => c.factory === target.fn && c.factoryParams.every((p, i) => p.defaultText === target.fn.parameters[i]?.initializer?.getText()))) continue;
       const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
       const literalCall = v.arguments.length === 0 || v.arguments.every((a) => numericValue(a) !== undefined || isPlainLiteral(a));
       if (existing && literalCall && !existing.useSite) {

@@ -2,16 +2,30 @@
 // the user picks (undoable); the tests apply them and re-run the checks.
 import type { Diagnostic } from '../report';
 import { clipOperand } from './clip-operand';
+import { FIXABLE_CODES } from './codes';
 import { comparisonWithGradient } from './comparison-with-gradient';
 import { parse, type Fix, type TextEdit } from './shared';
 import { tensorConditionToWhere } from './tensor-condition-to-where';
+import { useSiteFix } from './use-site';
 import { wrapInFactory } from './wrap-in-factory';
 
 export type { Fix, TextEdit };
 
-const FIXERS = { LL100: wrapInFactory, LL200: tensorConditionToWhere, LL204: comparisonWithGradient, LL205: clipOperand } as const;
+const FIXERS = {
+  LL100: wrapInFactory,
+  LL200: tensorConditionToWhere,
+  LL204: comparisonWithGradient,
+  LL205: clipOperand,
+  LL300: useSiteFix,
+  LL301: useSiteFix,
+  LL302: useSiteFix,
+  LL303: useSiteFix,
+} as const;
 
-export const FIXABLE_CODES = Object.keys(FIXERS);
+export { FIXABLE_CODES };
+
+/** The codes a fixer exists for (a test keeps FIXABLE_CODES equal to it). */
+export const FIXER_CODES = Object.keys(FIXERS);
 
 export function fixesFor(fileName: string, text: string, diagnostic: Diagnostic): Fix[] {
   const fixer = FIXERS[diagnostic.code as keyof typeof FIXERS];

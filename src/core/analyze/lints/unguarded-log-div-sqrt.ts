@@ -20,6 +20,7 @@ export function checkUnguardedLogDivSqrt(scope: LossScope): Diagnostic[] {
     const index = call?.op !== undefined ? RISKY[call.op] : undefined;
     const operand = index !== undefined ? call?.inputs[index] : undefined;
     if (!call || !operand || !scope.fromPred(operand) || guard.isGuarded(operand)) return;
+    if (index === 1 && isNormalization(scope, call.inputs[0], operand)) return;
     found.push(diagnostic(scope.sourceFile, node, 'LL205', 'warning', message(scope, call.op as string, operand)));
   });
   return found;
@@ -56,11 +57,7 @@ class Guards {
   private compute(e: ts.Expression): boolean {
     const scope = this.scope;
     if (!scope.fromPred(e)) return true;
-    if (ts.isIdentifier(e)) {
-      const decl = scope.symbolOf(e);
-      if (!decl || decl === scope.pred) return false;
-      return ts.isVariableDeclaration(decl) && decl.initializer !== undefined && this.isGuarded(decl.initializer);
-    }
+    if (ts.isIdentifier(e)) return this.reachingValuesGuarded(e);
     if (ts.isConditionalExpression(e)) return this.isGuarded(e.whenTrue) && this.isGuarded(e.whenFalse);
     if (!ts.isCallExpression(e)) return false;
     const call = scope.tfCall(e);
@@ -74,6 +71,31 @@ class Guards {
     return this.allGuarded(call.inputs);
   }
 
+  /**
+   * The values a variable can hold where it is read: the last assignment before the read on every
+   * path. An assignment in the same block as the read (or an enclosing one) hides every earlier one;
+   * one in a branch or a loop only may have run, so the values before it can reach the read too.
+   */
+  private reachingValuesGuarded(use: ts.Identifier): boolean {
+    const scope = this.scope;
+    const decl = scope.symbolOf(use);
+    if (!decl) return false;
+    const fnBody = scope.loss.fn.body;
+    const before = scope
+      .assignmentsOf(decl)
+      .filter((rhs) => rhs.parent.getEnd() <= use.getStart() && !isInside(use, rhs.parent))
+      .reverse();
+    for (const rhs of before) {
+      if (!this.isGuarded(rhs)) return false;
+      if (fnBody && dominates(rhs.parent, use, fnBody)) return true;
+    }
+    // Nothing before the read was sure to run: the declared value reaches it.
+    if (decl === scope.pred) return false;
+    if (ts.isParameter(decl)) return !scope.fromPred(decl.name);
+    if (ts.isVariableDeclaration(decl)) return decl.initializer === undefined || this.isGuarded(decl.initializer);
+    return false;
+  }
+
   private allGuarded(inputs: ts.Expression[]): boolean {
     return inputs.every((input) => this.isGuarded(input));
   }
@@ -82,4 +104,41 @@ class Guards {
 /** A value that depends on neither yTrue nor yPred: a literal, a constant, a factory parameter. */
 function isConstant(scope: LossScope, expr: ts.Expression): boolean {
   return !scope.fromPred(expr) && !scope.fromTruth(expr);
+}
+
+function isInside(node: ts.Node, container: ts.Node): boolean {
+  return node.getStart() >= container.getStart() && node.getEnd() <= container.getEnd();
+}
+
+/** Whether an assignment surely runs before `use`: its statement sits in a block that holds the use, with no branch, loop or function between. */
+function dominates(assignment: ts.Node, use: ts.Node, fnBody: ts.Node): boolean {
+  let statement: ts.Node = assignment;
+  while (statement.parent && !ts.isExpressionStatement(statement) && !ts.isVariableStatement(statement)) {
+    if (ts.isFunctionLike(statement) || ts.isConditionalExpression(statement) || ts.isBinaryExpression(statement.parent) && statement.parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    statement = statement.parent;
+  }
+  const block = statement.parent;
+  if (!block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
+  if (!isInside(use, block)) return false;
+  // The block itself must run whenever the use does: it is the function's body or nested in plain blocks of it.
+  for (let n: ts.Node = block; n !== fnBody; n = n.parent) {
+    if (!n.parent) return false;
+    if (n.parent !== fnBody && !ts.isBlock(n.parent)) {
+      // A branch or loop between the block and the body: fine only if the use is inside the same branch.
+      return isInside(use, n);
+    }
+  }
+  return true;
+}
+
+/** `x / sum(x)`: a value divided by its own sum, as tfjs-layers' cross-entropy normalises probabilities. */
+function isNormalization(scope: LossScope, numerator: ts.Expression | undefined, divisor: ts.Expression): boolean {
+  const d = skipOuter(divisor);
+  const resolved = ts.isIdentifier(d) ? scope.symbolOf(d) : undefined;
+  const sumCall = resolved && ts.isVariableDeclaration(resolved) && resolved.initializer ? skipOuter(resolved.initializer) : d;
+  if (!numerator || !ts.isCallExpression(sumCall)) return false;
+  const call = scope.tfCall(sumCall);
+  if (call?.op !== 'sum') return false;
+  const summed = call.inputs[0];
+  return summed !== undefined && skipOuter(summed).getText() === skipOuter(numerator).getText();
 }
