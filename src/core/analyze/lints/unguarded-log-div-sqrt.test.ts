@@ -47,4 +47,52 @@ export function safe(smooth = 1.0) {
 }`;
     assert.deepStrictEqual(findings(analyzeSource(text)), []);
   });
+
+  it('follows statement order: the last value assigned before the log is what counts', () => {
+    const text = `${header}export function undone(yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  let p = tf.clipByValue(logits, 1e-7, 1 - 1e-7);
+  p = tf.softmax(p);
+  return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1));
+}
+export function maybe(yTrue: tf.Tensor, yPred: tf.Tensor, clip = true): tf.Tensor {
+  let p = yPred;
+  if (clip) {
+    p = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+  }
+  return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1));
+}
+export function tooLate(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  let p = yPred;
+  const logP = tf.log(p);
+  p = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+  return tf.neg(tf.sum(tf.mul(yTrue, logP), -1));
+}`;
+    assert.deepStrictEqual(findings(analyzeSource(text), 'LL205'), ['LL205@4:37', 'LL205@11:37', 'LL205@15:15']);
+  });
+
+  it('near miss: a clip assigned the line before the log, on every path, as tfjs-layers and focal losses write it', () => {
+    const text = `${header}export function bce(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    let y: tf.Tensor;
+    y = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
+    y = tf.log(tf.div(y, tf.sub(1, y)));
+    return tf.mean(tf.add(tf.sub(tf.relu(y), tf.mul(y, yTrue)), tf.log1p(tf.exp(tf.neg(tf.abs(y))))), -1);
+  });
+}
+export function cce(target: tf.Tensor, output: tf.Tensor, fromLogits = false): tf.Tensor {
+  if (fromLogits) {
+    output = tf.softmax(output);
+  } else {
+    output = tf.div(output, tf.sum(output, -1, true));
+  }
+  output = tf.clipByValue(output, 1e-7, 1 - 1e-7);
+  return tf.neg(tf.sum(tf.mul(target, tf.log(output)), -1));
+}
+export function focal(yTrue: tf.Tensor, logits: tf.Tensor, gamma = 2): tf.Tensor {
+  let p = tf.sigmoid(logits);
+  p = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+  return tf.neg(tf.mean(tf.mul(tf.pow(tf.sub(1, p), gamma), tf.mul(yTrue, tf.log(p))), -1));
+}`;
+    assert.deepStrictEqual(findings(analyzeSource(text)), []);
+  });
 });
