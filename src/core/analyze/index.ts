@@ -46,6 +46,8 @@ export interface LossInfo extends LossReport {
   exportName?: string;
   factoryParams: FactoryParam[];
   nameRange: Range;
+  /** Why the loss cannot be run on its own (an inline loss that reads `this`): its checks are skipped with this reason. */
+  runSkip?: string;
 }
 
 export interface FileAnalysis {
@@ -108,7 +110,10 @@ export class Analyzer {
     }
     for (const loss of losses) loss.diagnostics.sort(byPosition);
     fileDiagnostics.sort(byPosition);
-    return { file: fileName, diagnostics: fileDiagnostics, losses, ...(sliced ? { runModule: sliceModule(sf, scopes, candidates) } : {}) };
+    if (!sliced) return { file: fileName, diagnostics: fileDiagnostics, losses };
+    const slice = sliceModule(sf, scopes, candidates);
+    for (const [index, reason] of slice.blocked) (losses[index] as LossInfo).runSkip = `${candidates[index]?.name} is not run: ${reason}.`;
+    return { file: fileName, diagnostics: fileDiagnostics, losses, runModule: slice.text };
   }
 }
 

@@ -16,50 +16,88 @@ export function needsSlice(candidates: readonly LossCandidate[]): boolean {
   return candidates.some((c) => c.useSite || c.exportName === undefined);
 }
 
-/** The slice's text: kept statements in source order, hoisted local constants, then one export per loss. */
-export function sliceModule(sf: ts.SourceFile, scopes: Scopes, candidates: readonly LossCandidate[]): string {
+export interface Slice {
+  text: string;
+  /** Candidate index → why its loss cannot run outside the code around it (it reads `this`, or a parameter of an enclosing function). */
+  blocked: Map<number, string>;
+}
+
+/** The slice's text: kept statements in source order, hoisted local declarations, then one export per loss that can run. */
+export function sliceModule(sf: ts.SourceFile, scopes: Scopes, candidates: readonly LossCandidate[]): Slice {
+  const topLevel = new Set<ts.Statement>();
+  const hoisted = new Set<ts.Node>();
+  const blocked = new Map<number, string>();
+  candidates.forEach((candidate, index) => {
+    const closure = closureOf(candidate, scopes);
+    if (typeof closure === 'string') {
+      blocked.set(index, closure);
+      return;
+    }
+    closure.topLevel.forEach((s) => topLevel.add(s));
+    closure.hoisted.forEach((d) => hoisted.add(d));
+  });
+  const kept = sf.statements.filter((s) => topLevel.has(s) || (ts.isImportDeclaration(s) && s.importClause === undefined));
+  const lines = kept.map((s) => s.getText(sf));
+  // `let`: a loss may assign to a variable of the function around it (a running total, the last loss).
+  const locals = [...hoisted].sort((a, b) => a.pos - b.pos).map((d) => (ts.isVariableDeclaration(d) ? `let ${d.getText(sf)};` : d.getText(sf)));
+  const exports = candidates.flatMap((c, i) => (blocked.has(i) ? [] : [`export const ${sliceExportName(i)} = ${c.reach};`]));
+  return { text: [...lines, ...locals, ...exports, ''].join('\n'), blocked };
+}
+
+/** The top-level statements and local declarations a loss reaches, or why it cannot run on its own. */
+function closureOf(candidate: LossCandidate, scopes: Scopes): { topLevel: Set<ts.Statement>; hoisted: Set<ts.Node> } | string {
   const topLevel = new Set<ts.Statement>();
   const hoisted = new Set<ts.Node>();
   const scanned = new Set<ts.Node>();
   const pending: ts.Node[] = [];
-
-  const include = (binding: Binding): void => {
-    const statement = topLevelStatement(binding);
-    if (statement) {
-      if (!topLevel.has(statement)) {
-        topLevel.add(statement);
-        pending.push(statement);
-      }
-      return;
-    }
-    // A constant or function declared inside another function (a training script's `main`): hoisted.
-    const decl = ts.isBindingElement(binding) ? outerDeclaration(binding) : binding;
-    if (decl && (ts.isVariableDeclaration(decl) ? decl.initializer !== undefined : ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl)) && !hoisted.has(decl)) {
-      hoisted.add(decl);
-      pending.push(decl);
-    }
-  };
-
-  for (const candidate of candidates) {
-    if (candidate.external && candidate.roots.length === 0) continue;
-    for (const root of candidate.roots) {
-      const statement = ts.isSourceFile(root.parent) ? (root as ts.Statement) : undefined;
-      if (statement && !topLevel.has(statement)) topLevel.add(statement);
-      pending.push(root);
-    }
+  for (const root of candidate.roots) {
+    if (ts.isSourceFile(root.parent)) topLevel.add(root as ts.Statement);
+    pending.push(root);
   }
   while (pending.length > 0) {
     const node = pending.pop() as ts.Node;
     if (scanned.has(node)) continue;
     scanned.add(node);
-    for (const binding of freeBindings(node, scopes)) include(binding);
+    if (!ts.isSourceFile(node.parent) && readsThis(node)) return `it reads \`this\`: Loss Lab cannot run it outside the object it belongs to`;
+    for (const binding of freeBindings(node, scopes)) {
+      const statement = topLevelStatement(binding);
+      if (statement) {
+        if (!topLevel.has(statement)) {
+          topLevel.add(statement);
+          pending.push(statement);
+        }
+        continue;
+      }
+      // A constant or function declared inside another function (a training script's `main`): hoisted.
+      const decl = ts.isBindingElement(binding) ? outerDeclaration(binding) : binding;
+      if (decl && (ts.isVariableDeclaration(decl) || ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) {
+        if (!hoisted.has(decl)) {
+          hoisted.add(decl);
+          pending.push(decl);
+        }
+        continue;
+      }
+      const name = (binding as ts.NamedDeclaration).name?.getText() ?? 'a value';
+      const owner = ts.isParameter(binding) && ts.isFunctionLike(binding.parent) && binding.parent.name ? ` of \`${binding.parent.name.getText()}\`` : '';
+      return `it uses \`${name}\`, ${ts.isParameter(binding) ? `a parameter${owner || ' of the function around it'}` : 'a value of the code around it'}, which only exists when that code runs`;
+    }
   }
+  return { topLevel, hoisted };
+}
 
-  const kept = sf.statements.filter((s) => topLevel.has(s) || (ts.isImportDeclaration(s) && s.importClause === undefined));
-  const lines = kept.map((s) => s.getText(sf));
-  const locals = [...hoisted].sort((a, b) => a.pos - b.pos).map((d) => (ts.isVariableDeclaration(d) ? `const ${d.getText(sf)};` : d.getText(sf)));
-  const exports = candidates.map((c, i) => `export const ${sliceExportName(i)} = ${c.reach};`);
-  return [...lines, ...locals, ...exports, ''].join('\n');
+/** `this` in the node, outside functions and classes that bind their own. */
+function readsThis(node: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isClassLike(node)) return false;
+  const stack: ts.Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as ts.Node;
+    if (n.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (n !== node && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n))) continue;
+    ts.forEachChild(n, (child) => {
+      stack.push(child);
+    });
+  }
+  return false;
 }
 
 /** Declarations outside `node` that identifiers inside it refer to. */

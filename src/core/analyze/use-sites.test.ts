@@ -83,6 +83,22 @@ describe('use sites: losses given to compile', function () {
     for (const loss of analysis.losses) assert.strictEqual(results.get(loss.name)?.find((c) => c.id === 'runs')?.status, 'pass', loss.name);
   });
 
+  it('skips, with the reason, a loss that only exists inside the code around it, and still runs the others', async () => {
+    const { file, text, analysis } = analyzeFixture('class-model.js');
+    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['compile@14', 'compile@28', 'huber', 'compile@37']);
+    const results = await run(file, text, analysis);
+    const runs = (name: string): CheckResult | undefined => results.get(name)?.find((c) => c.id === 'runs');
+    assert.strictEqual(runs('compile@14')?.status, 'skip');
+    assert.match(runs('compile@14')?.message ?? '', /reads `this`/);
+    assert.strictEqual(runs('compile@28')?.status, 'skip');
+    assert.match(runs('compile@28')?.message ?? '', /`classWeights`, a parameter of `compileConfig`/);
+    assert.strictEqual(runs('huber')?.status, 'pass', runs('huber')?.message);
+    // It assigns the last loss to a variable of the function around it: hoisted as a `let`, it runs.
+    assert.strictEqual(runs('compile@37')?.status, 'pass', runs('compile@37')?.message);
+    assert.deepStrictEqual(places(analysis), ['LL203@39:23']);
+    assert.match(allDiagnostics(analysis)[0]?.message ?? '', /do not reach the loss/);
+  });
+
   it('reports LL300–LL303 where the mistakes are, and nothing on the valid forms beside them', () => {
     const { analysis } = analyzeFixture('mistakes.js');
     assert.deepStrictEqual(places(analysis), ['LL300@16:44', 'LL300@18:44', 'LL301@19:44', 'LL302@21:44', 'LL303@22:59', 'LL303@22:69', 'LL303@22:89']);

@@ -288,11 +288,16 @@ export function readRelativeModule(fromFile: string, specifier: string): ts.Sour
 function compileUses(sf: ts.SourceFile, scopes: Scopes): UseValue[] {
   const uses: UseValue[] = [];
   const stack: ts.Node[] = [sf];
+  const seen = new Set<ts.ObjectLiteralExpression>();
+  // Outside a compile call, an object with both `optimizer` and `loss` is a compile config built
+  // elsewhere (`return { optimizer, loss: …, metrics }`), where the file uses tfjs.
+  const usesTfjs = /@tensorflow\/tfjs|\btf\.(sequential|model|layers|train)\b/.test(sf.text);
   while (stack.length > 0) {
     const node = stack.pop() as ts.Node;
-    if (ts.isCallExpression(node)) {
-      const options = compileOptions(node, scopes);
-      if (options) {
+    const options = ts.isCallExpression(node) ? compileOptions(node, scopes) : usesTfjs && ts.isObjectLiteralExpression(node) && isCompileConfig(node) ? node : undefined;
+    if (options && !seen.has(options)) {
+      seen.add(options);
+      {
         for (const prop of options.properties) {
           const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
           const role = key === 'loss' ? 'loss' : key === 'metrics' ? 'metric' : undefined;
@@ -309,6 +314,11 @@ function compileUses(sf: ts.SourceFile, scopes: Scopes): UseValue[] {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as ts.Node);
   }
   return uses;
+}
+
+function isCompileConfig(object: ts.ObjectLiteralExpression): boolean {
+  const keys = new Set(object.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '')));
+  return keys.has('loss') && keys.has('optimizer');
 }
 
 /** `x.compile({ … })`, or `x.compile(config)` with `const config = { … }`. */
@@ -328,6 +338,7 @@ function compileOptions(call: ts.CallExpression, scopes: Scopes): ts.ObjectLiter
 
 function flatten(value: ts.Expression): ts.Expression[] {
   const v = skipOuter(value);
+  if (ts.isConditionalExpression(v)) return [...flatten(v.whenTrue), ...flatten(v.whenFalse)];
   if (ts.isArrayLiteralExpression(v)) return v.elements.filter((e) => !ts.isSpreadElement(e) && !ts.isOmittedExpression(e)).flatMap(flatten);
   if (ts.isObjectLiteralExpression(v)) {
     return v.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? flatten(p.initializer) : ts.isShorthandPropertyAssignment(p) ? [p.name] : []));

@@ -33,6 +33,11 @@ export async function checkFileLosses(
   const bundle = await bundleLoss({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
   for (const loss of losses) {
     if (options.cancelled?.()) break;
+    if (loss.runSkip) {
+      results.set(loss.name, [{ id: 'runs', status: 'skip', message: loss.runSkip, ms: 0 }]);
+      options.onLoss?.(loss.name, results.get(loss.name) ?? [], 0);
+      continue;
+    }
     if (!bundle.ok) {
       results.set(loss.name, [{ id: 'runs', status: 'fail', message: `the module cannot be loaded: ${bundle.message}`, ms: Math.round(bundle.ms) }]);
       continue;

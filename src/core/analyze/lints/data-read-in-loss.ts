@@ -12,11 +12,13 @@ export function checkDataReadInLoss(scope: LossScope): Diagnostic[] {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
     const method = node.expression.name.text;
     if (!DATA_READS.has(method) || !scope.isTensor(node.expression.expression)) return;
-    found.push(
-      diagnostic(scope.sourceFile, node.expression.name, 'LL203', 'warning',
-        `\`${method}()\` reads the tensor's values out of tfjs: gradients stop here, and every training step waits for the backend. ` +
-          'Keep the computation in tf ops (tf.where, tf.maximum…) and return a tensor.'),
-    );
+    // A read whose numbers never reach the result (logging the last loss) costs a wait, not the gradient.
+    const message = scope.reachesResult(node)
+      ? `\`${method}()\` reads the tensor's values out of tfjs: gradients stop here, and every training step waits for the backend. ` +
+        'Keep the computation in tf ops (tf.where, tf.maximum…) and return a tensor.'
+      : `\`${method}()\` inside the loss makes every training step wait for the backend; its numbers do not reach the loss, so the gradients are not affected. ` +
+        "Read values outside the loss (model.fit's history or a callback's logs).";
+    found.push(diagnostic(scope.sourceFile, node.expression.name, 'LL203', 'warning', message));
   });
   return found;
 }
