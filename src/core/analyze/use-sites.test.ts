@@ -75,6 +75,14 @@ describe('use sites: losses given to compile', function () {
     assert.strictEqual(results.get('huberWithThreshold')?.find((c) => c.id === 'runs')?.status, 'pass');
   });
 
+  it('reads CommonJS modules a script requires: an uncalled factory, a called loss, and a factory called with an argument', async () => {
+    const { file, text, analysis } = analyzeFixture('train-cjs.js');
+    assert.deepStrictEqual(places(analysis), ['LL301@5:44', 'LL302@8:44']);
+    assert.deepStrictEqual(analysis.losses.map((l) => [l.name, l.kind, l.factoryParams.map((p) => p.value)]), [['focal', 'factory', [3]]]);
+    const results = await run(file, text, analysis);
+    assert.strictEqual(results.get('focal')?.find((c) => c.id === 'runs')?.status, 'pass');
+  });
+
   it('finds tf.customGrad in compile, static and instance methods tagged @loss, and (target, output) parameters', async () => {
     const { file, text, analysis } = analyzeFixture('more-forms.js');
     assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['Losses.absolute', 'Losses.halfSquared', 'compile@23', 'compile@30']);

@@ -218,6 +218,18 @@ function resolveFunction(id: ts.Identifier, sf: ts.SourceFile, scopes: Scopes, r
     if (wrapped) return { fn: wrapped, declaration: declarationStatement(binding), nameNode: binding.name, customGrad: true };
     return undefined;
   }
+  if (ts.isBindingElement(binding) || ts.isVariableDeclaration(binding)) {
+    // const { huber } = require('./losses');
+    let decl: ts.Node = binding;
+    while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl)) decl = decl.parent;
+    const init = ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
+    const spec = init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' ? init.arguments[0] : undefined;
+    if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.') || !ts.isBindingElement(binding)) return undefined;
+    const other = readModule(sf.fileName, spec.text);
+    const exported = (binding.propertyName ?? binding.name).getText();
+    const fn = other && exportedFunction(other, exported);
+    return fn ? { fn, declaration: fn, nameNode: fn, external: true } : undefined;
+  }
   if (ts.isImportSpecifier(binding) || ts.isImportClause(binding)) {
     const decl = ts.isImportClause(binding) ? binding.parent : binding.parent.parent.parent;
     if (!ts.isStringLiteral(decl.moduleSpecifier) || !decl.moduleSpecifier.text.startsWith('.')) return undefined;
@@ -259,6 +271,25 @@ function exportedFunction(sf: ts.SourceFile, name: string): FunctionLike | undef
       const fn = unwrapFunction(statement.expression);
       if (fn) return fn;
       if (ts.isIdentifier(statement.expression)) exportedAs = statement.expression.text;
+    } else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      // CommonJS: exports.name = …, module.exports.name = …, module.exports = { name, other: local }.
+      const { left, right } = statement.expression;
+      const target = left.getText(sf).replace(/^module\./, '');
+      if (target === `exports.${name}`) {
+        const fn = unwrapFunction(right);
+        if (fn) return fn;
+        if (ts.isIdentifier(right)) exportedAs = right.text;
+      } else if (target === 'exports' && ts.isObjectLiteralExpression(right)) {
+        for (const prop of right.properties) {
+          if (prop.name?.getText(sf) !== name) continue;
+          if (ts.isShorthandPropertyAssignment(prop)) exportedAs = name;
+          else if (ts.isPropertyAssignment(prop)) {
+            const fn = unwrapFunction(prop.initializer);
+            if (fn) return fn;
+            if (ts.isIdentifier(prop.initializer)) exportedAs = prop.initializer.text;
+          } else if (ts.isMethodDeclaration(prop) && prop.body) return prop;
+        }
+      }
     }
   }
   return exportedAs === undefined ? undefined : local.get(exportedAs);
@@ -287,6 +318,8 @@ export function readRelativeModule(fromFile: string, specifier: string): ts.Sour
 /** The values given as `loss` and `metrics` to `compile` calls, flattened out of arrays and per-output objects. */
 function compileUses(sf: ts.SourceFile, scopes: Scopes): UseValue[] {
   const uses: UseValue[] = [];
+  // Most loss modules say neither: no walk for them (the lint pass runs on every keystroke).
+  if (!/\bloss\b/.test(sf.text)) return uses;
   const stack: ts.Node[] = [sf];
   const seen = new Set<ts.ObjectLiteralExpression>();
   // Outside a compile call, an object with both `optimizer` and `loss` is a compile config built
