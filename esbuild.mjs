@@ -124,7 +124,7 @@ function copyWasm() {
 function copyDeclarations() {
   const tsLib = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
   fs.rmSync(path.join(dist, 'typescript-lib'), { recursive: true, force: true });
-  copyFiles(tsLib, path.join(dist, 'typescript-lib'), (name, from) => path.dirname(from) === tsLib && /^lib\..*\.d\.ts$/.test(name));
+  copyFiles(tsLib, path.join(dist, 'typescript-lib'), (name, from) => path.dirname(from) === tsLib && /^lib(\..*)?\.d\.ts$/.test(name));
 
   const typesRoot = path.join(dist, 'tfjs-types', 'node_modules', '@tensorflow');
   fs.rmSync(path.join(dist, 'tfjs-types'), { recursive: true, force: true });

@@ -45,6 +45,7 @@ export interface LossCandidate {
 // Keras's backend names its losses' parameters (target, output); tfjs-layers keeps them.
 const TRUE_NAMES = /^(y_?true|ytrue|true_?y|labels?|targets?|y_?target|truth|ground_?truth|gt)$/i;
 const PRED_NAMES = /^(y_?pred|ypred|pred_?y|preds?|predictions?|predicted|logits|outputs?|y_?hat)$/i;
+const METRIC_NAME = /(accuracy|precision|recall|^acc$|auc|f1|fbeta|fscore|r2_?score|iou|coef|metric)/i;
 const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
 
 export function findLosses(sf: ts.SourceFile): LossCandidate[] {
@@ -53,6 +54,9 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name)): void => {
     const isTagged = hasTag(tagged, 'loss');
     if (exportName === undefined && !isTagged) return;
+    // Metrics share the signature, but need no gradient (tfjs-layers' binaryAccuracy compares with
+    // `equal`): by name they are not losses, unless tagged @loss or given to compile as the loss.
+    if (!isTagged && METRIC_NAME.test(name) && !/loss/i.test(name)) return;
     const candidate: Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams'> | undefined = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
     if (!candidate) return;
     const taskTag = tagText(tagged, 'lossTask');

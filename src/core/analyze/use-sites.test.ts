@@ -1,6 +1,7 @@
 // Losses found where compile uses them, run from a slice of the script, and the use-site checks
 // LL300–LL303 with their quick fixes: each failing case next to a near miss that must stay quiet.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -159,6 +160,38 @@ describe('precision on real code', function () {
     const { analysis } = analyzeFixture('layers-style.ts');
     assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['categoricalCrossentropy', 'binaryCrossentropy', 'poisson', 'kld', 'focal']);
     assert.deepStrictEqual(places(analysis), []);
+  });
+
+  it('takes metrics by their names (accuracy, precision, recall…) for metrics, not losses, unless compile uses one as the loss', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.mean(tf.equal(yTrue, tf.cast(tf.greater(yPred, 0.5), 'float32')), -1);
+}
+export function recall(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.div(tf.sum(tf.mul(yTrue, tf.round(yPred))), tf.add(tf.sum(yTrue), 1e-7));
+}
+export function accuracyLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.mean(tf.abs(tf.sub(yTrue, yPred)));
+}
+export function train(model: tf.LayersModel) {
+  model.compile({ optimizer: 'adam', loss: recall, metrics: [binaryAccuracy] });
+}`;
+    const analysis = analyzer().analyze(path.join(FIXTURES, 'metrics.ts'), text);
+    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['accuracyLoss', 'recall']);
+    assert.deepStrictEqual(places(analysis, ['LL204']), []);
+  });
+
+  it('type-checks with the standard library from the built CLI when a tsconfig names no lib (ES5 default lib.d.ts)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-lib-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true } }));
+      fs.writeFileSync(path.join(dir, 'loss.ts'), "import * as tf from '@tensorflow/tfjs';\nexport function mse(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {\n  const half = Math.max(0.5, Number('0.5'));\n  return tf.mul(half, tf.mean(tf.square(tf.sub(yTrue, yPred))));\n}\n");
+      const out = execFileSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'check', '--static', '--json', path.join(dir, 'loss.ts')], { encoding: 'utf8' });
+      const report = JSON.parse(out) as { summary: { errors: number } };
+      assert.strictEqual(report.summary.errors, 0, out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resolves @tensorflow/tfjs-node and the other tfjs packages to the shipped declarations in a folder with no node_modules', () => {
