@@ -55,7 +55,7 @@ module.exports = { a, renamed: internal, inline(yTrue, yPred) { return a(yTrue, 
     ]);
   });
 
-  it('finds factories whose parameters all have defaults, with the defaults read from the source', () => {
+  it('finds factories, with the defaults read from the source, and says which parameters a factory needs', () => {
     const text = `import * as tf from '@tensorflow/tfjs';
 export function huber(delta = 1.0, scale = -2, name = 'h') {
   return (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.huberLoss(yTrue, yPred, undefined, delta);
@@ -69,7 +69,12 @@ export function notAFactory(delta) { return (yTrue, yPred) => tf.sub(yTrue, yPre
 export function makeNumber(x = 1) { return () => x; }`;
     const sf = ts.createSourceFile('f.ts', text, ts.ScriptTarget.Latest, true);
     const found = findLosses(sf);
-    assert.deepStrictEqual(found.map((f) => [f.name, f.kind]), [['huber', 'factory'], ['focal', 'factory'], ['named', 'factory']]);
+    assert.deepStrictEqual(found.map((f) => [f.name, f.kind, f.needsArguments]), [
+      ['huber', 'factory', undefined],
+      ['focal', 'factory', undefined],
+      ['named', 'factory', undefined],
+      ['notAFactory', 'factory', ['delta']],
+    ]);
     assert.deepStrictEqual(found[0]?.factoryParams, [
       { name: 'delta', defaultText: '1.0', value: 1 },
       { name: 'scale', defaultText: '-2', value: -2 },

@@ -40,20 +40,25 @@ export interface LossCandidate {
   customGrad?: boolean;
   /** The function lives in another file (an imported factory called here): it is linted there, only run here. */
   external?: boolean;
+  /** A factory's parameters that have no default: it makes no loss until compile calls it with them. */
+  needsArguments?: string[];
 }
 
 // Keras's backend names its losses' parameters (target, output); tfjs-layers keeps them.
-const TRUE_NAMES = /^(y_?true|ytrue|true_?y|labels?|targets?|y_?target|truth|ground_?truth|gt)$/i;
-const PRED_NAMES = /^(y_?pred|ypred|pred_?y|preds?|predictions?|predicted|logits|outputs?|y_?hat)$/i;
+const TRUE_NAMES = /^(y_?true|ytrue|true_?y|y_?t|labels?|targets?|y_?target|truths?|ground_?truths?|gt|actuals?|y_?actual|expected|y|true_?values?|y_?real)$/i;
+const PRED_NAMES = /^(y_?pred(icted|iction|s)?|ypred|pred_?y|y_?p|preds?|predictions?|predicted|logits|outputs?|y_?hat|yhat|y_?out|estimates?|pred_?values?|scores)$/i;
 const METRIC_NAME = /(accuracy|precision|recall|^acc$|auc|f1|fbeta|fscore|r2_?score|iou|coef|metric)/i;
 const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
 
 export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   const exports = exportedNames(sf);
+  // A browser or Node script with no exports: its top-level functions are what the page or the rest
+  // of the script uses, so one shaped like a loss (and called with two arguments) is one.
+  const script = isScript(sf);
   const found: LossCandidate[] = [];
-  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name)): void => {
+  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name), visible = exportName !== undefined): void => {
     const isTagged = hasTag(tagged, 'loss');
-    if (exportName === undefined && !isTagged) return;
+    if (!visible && !isTagged && !(script && takesTwoArguments(fn) && qualifiesByParameters(fn))) return;
     // Metrics share the signature, but need no gradient (tfjs-layers' binaryAccuracy compares with
     // `equal`): by name they are not losses, unless tagged @loss or given to compile as the loss.
     if (!isTagged && METRIC_NAME.test(name) && !/loss/i.test(name)) return;
@@ -71,6 +76,17 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
       for (const decl of statement.declarationList.declarations) {
         const fn = decl.initializer && unwrapFunction(decl.initializer);
         if (fn && ts.isIdentifier(decl.name)) consider(decl.name.text, fn, statement, decl.name, decl);
+        // export const losses = { mse(yTrue, yPred) { … }, mae: (yTrue, yPred) => … };
+        const object = decl.initializer && skipOuter(decl.initializer);
+        if (object && ts.isObjectLiteralExpression(object) && ts.isIdentifier(decl.name) && exports.has(decl.name.text)) {
+          for (const prop of object.properties) {
+            const member = ts.isMethodDeclaration(prop) && prop.body ? prop : ts.isPropertyAssignment(prop) ? unwrapFunction(prop.initializer) : undefined;
+            if (!member || !prop.name || !(ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))) continue;
+            const before = found.length;
+            consider(`${decl.name.text}.${prop.name.text}`, member, prop, prop.name, prop, undefined, true);
+            for (const c of found.slice(before)) Object.assign(c, { reach: `${decl.name.text}[${JSON.stringify(prop.name.text)}]`, roots: [statement] });
+          }
+        }
         const wrapped = decl.initializer && customGradFunction(decl.initializer);
         if (wrapped && ts.isIdentifier(decl.name)) {
           const before = found.length;
@@ -79,13 +95,17 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
         }
       }
     } else if (ts.isClassDeclaration(statement) && statement.name) {
-      // A class method tagged @loss: static ones are reached through the class, others through an instance.
+      // A class method tagged @loss, or a static one shaped like a loss in an exported class: static
+      // ones are reached through the class, others through an instance.
       const className = statement.name.text;
+      const classExported = exports.has(className);
       for (const member of statement.members) {
-        if (!ts.isMethodDeclaration(member) || !member.body || !ts.isIdentifier(member.name) || !hasTag(member, 'loss')) continue;
+        if (!ts.isMethodDeclaration(member) || !member.body || !ts.isIdentifier(member.name)) continue;
+        const isStatic = ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+        const tagged = hasTag(member, 'loss');
+        if (!tagged && !(classExported && isStatic && qualifiesByParameters(member) && !METRIC_NAME.test(member.name.text))) continue;
         const candidate = asLoss(member, true);
         if (!candidate) continue;
-        const isStatic = ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
         const method = member.name.text;
         const reach = isStatic ? `${className}.${method}` : `((o) => o.${method}.bind(o))(new ${className}())`;
         const taskTag = tagText(member, 'lossTask');
@@ -134,16 +154,32 @@ function asLoss(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' |
   return tagged || qualifiesByParameters(fn) ? { kind: 'loss', fn, factoryParams: [] } : undefined;
 }
 
-function asFactory(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams'> | undefined {
-  if (!fn.parameters.every((p) => p.initializer !== undefined && !p.dotDotDotToken)) return undefined;
+/** Called with (yTrue, yPred), every parameter gets a value: none after the second lacks a default. */
+function takesTwoArguments(fn: FunctionLike): boolean {
+  return fn.parameters.slice(2).every((p) => p.initializer !== undefined || p.questionToken !== undefined || p.dotDotDotToken !== undefined);
+}
+
+/** No ES module syntax and no CommonJS exports: a script whose top-level names are its interface. */
+function isScript(sf: ts.SourceFile): boolean {
+  if (/\b(module\.exports|exports\.\w+\s*=)/.test(sf.text)) return false;
+  return !sf.statements.some(
+    (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || (ts.canHaveModifiers(s) && (ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false)),
+  );
+}
+
+function asFactory(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams' | 'needsArguments'> | undefined {
+  if (fn.parameters.some((p) => p.dotDotDotToken)) return undefined;
   const returned = returnedFunctions(fn).find((inner) => qualifiesByParameters(inner) || tagged);
   if (!returned) return undefined;
   const factoryParams = fn.parameters.map((p): FactoryParam => {
-    const init = p.initializer as ts.Expression;
-    const value = numericValue(init);
-    return { name: p.name.getText(), defaultText: init.getText(), ...(value === undefined ? {} : { value }) };
+    const init = p.initializer;
+    const value = init && numericValue(init);
+    return { name: p.name.getText(), defaultText: init?.getText() ?? 'undefined', ...(value === undefined ? {} : { value }) };
   });
-  return { kind: 'factory', fn: returned, factory: fn, factoryParams };
+  // A factory with a parameter that has no default makes no loss on its own (`weighted(posWeight)`):
+  // it is linted, and run where compile calls it with an argument.
+  const needsArguments = fn.parameters.filter((p) => !p.initializer && !p.questionToken).map((p) => p.name.getText());
+  return { kind: 'factory', fn: returned, factory: fn, factoryParams, ...(needsArguments.length > 0 ? { needsArguments } : {}) };
 }
 
 /** The first two parameters are typed as tensors or named like yTrue and yPred. */
@@ -198,6 +234,8 @@ function exportedNames(sf: ts.SourceFile): Map<string, string> {
     const isDefault = modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false;
     if (ts.isFunctionDeclaration(statement) && isExport) {
       names.set(statement.name?.text ?? 'default', isDefault ? 'default' : (statement.name?.text ?? 'default'));
+    } else if (ts.isClassDeclaration(statement) && isExport && statement.name) {
+      names.set(statement.name.text, isDefault ? 'default' : statement.name.text);
     } else if (ts.isVariableStatement(statement) && isExport) {
       for (const decl of statement.declarationList.declarations) {
         if (ts.isIdentifier(decl.name)) names.set(decl.name.text, decl.name.text);

@@ -110,6 +110,12 @@ export class Analyzer {
     }
     for (const loss of losses) loss.diagnostics.sort(byPosition);
     fileDiagnostics.sort(byPosition);
+    candidates.forEach((c, i) => {
+      if (c.needsArguments) {
+        const names = c.needsArguments.map((n) => `\`${n}\``).join(', ');
+        (losses[i] as LossInfo).runSkip = `${c.name} is not run: the factory needs ${names} to make a loss. Give ${c.needsArguments.length === 1 ? 'it a default' : 'them defaults'}, or Loss Lab runs it where compile calls it with ${c.needsArguments.length === 1 ? 'one' : 'them'}.`;
+      }
+    });
     if (!sliced) return { file: fileName, diagnostics: fileDiagnostics, losses };
     const slice = sliceModule(sf, scopes, candidates);
     for (const [index, reason] of slice.blocked) (losses[index] as LossInfo).runSkip = `${candidates[index]?.name} is not run: ${reason}.`;

@@ -41,8 +41,8 @@ describe('use sites: losses given to compile', function () {
   it('finds an inline loss, a local function, a factory called with arguments, and a per-output loss in a script that exports nothing', () => {
     const { analysis } = analyzeFixture('train-script.js');
     assert.deepStrictEqual(analysis.losses.map((l) => [l.name, l.kind]), [
-      ['compile@26', 'loss'],
       ['logCosh', 'loss'],
+      ['compile@26', 'loss'],
       ['huberLoss', 'factory'],
       ['clipped', 'loss'],
     ]);
@@ -90,6 +90,30 @@ describe('use sites: losses given to compile', function () {
     assert.deepStrictEqual(allDiagnostics(analysis), []);
     const results = await run(file, text, analysis);
     for (const loss of analysis.losses) assert.strictEqual(results.get(loss.name)?.find((c) => c.id === 'runs')?.status, 'pass', loss.name);
+  });
+
+  it('finds losses in exported objects and classes, factories that need an argument, and a page script’s functions', async () => {
+    const defs = analyzeFixture('definitions.js');
+    assert.deepStrictEqual(defs.analysis.losses.map((l) => [l.name, l.kind]), [
+      ['losses.absolute', 'loss'],
+      ['losses.squared', 'loss'],
+      ['Segmentation.dice', 'loss'],
+      ['weightedBce', 'factory'],
+    ]);
+    assert.deepStrictEqual(places(defs.analysis), []);
+    const results = await run(defs.file, defs.text, defs.analysis);
+    for (const name of ['losses.absolute', 'losses.squared', 'Segmentation.dice']) {
+      assert.strictEqual(results.get(name)?.find((c) => c.id === 'runs')?.status, 'pass', name);
+    }
+    const skipped = results.get('weightedBce')?.find((c) => c.id === 'runs');
+    assert.strictEqual(skipped?.status, 'skip');
+    assert.match(skipped?.message ?? '', /needs `posWeight`/);
+    // A helper that takes a third argument with no default is not taken for a loss.
+    const page = analyzeFixture('page-script.js');
+    assert.deepStrictEqual(page.analysis.losses.map((l) => l.name), ['quantileLoss']);
+    assert.deepStrictEqual(places(page.analysis), []);
+    const pageResults = await run(page.file, page.text, page.analysis);
+    assert.strictEqual(pageResults.get('quantileLoss')?.find((c) => c.id === 'runs')?.status, 'pass');
   });
 
   it('skips, with the reason, a loss that only exists inside the code around it, and still runs the others', async () => {

@@ -126,7 +126,7 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       if (existing && literalCall && !existing.useSite) {
         // The factory this file exports is checked with the arguments `compile` gives it.
         const updated = factoryCandidate(existing.name, v, target.fn, v.arguments, sf, callee.text, [v, ...existing.roots]);
-        Object.assign(existing, { factoryParams: updated.factoryParams, reach: updated.reach, roots: updated.roots, useSite: true });
+        Object.assign(existing, { factoryParams: updated.factoryParams, reach: updated.reach, roots: updated.roots, useSite: true, needsArguments: undefined });
         continue;
       }
       candidates.push({
