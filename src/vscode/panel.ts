@@ -156,9 +156,11 @@ export class PreviewPanels implements vscode.Disposable {
     if (bundle) this.log.info(`panel: bundled ${loss.name} in ${Math.round(bundle.ms)} ms`);
     const problem = !trusted
       ? 'This workspace is not trusted: the panel runs losses (curves, gradient check, training) only in a trusted workspace. Manage Workspace Trust to allow it.'
-      : bundle && !bundle.ok
-        ? `The module cannot be loaded: ${bundle.message}`
-        : undefined;
+      : loss.runSkip
+        ? loss.runSkip
+        : bundle && !bundle.ok
+          ? `The module cannot be loaded: ${bundle.message}`
+          : undefined;
     this.panel.title = `Loss Lab: ${loss.name}`;
     this.post({
       type: 'loss',
