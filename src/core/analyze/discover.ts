@@ -42,6 +42,8 @@ export interface LossCandidate {
   external?: boolean;
   /** A factory's parameters that have no default: it makes no loss until compile calls it with them. */
   needsArguments?: string[];
+  /** An instance method whose class's constructor needs these arguments: no instance can be made to run it. */
+  needsInstance?: string[];
 }
 
 // Keras's backend names its losses' parameters (target, output); tfjs-layers keeps them.
@@ -103,13 +105,26 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
         if (!ts.isMethodDeclaration(member) || !member.body || !ts.isIdentifier(member.name)) continue;
         const isStatic = ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
         const tagged = hasTag(member, 'loss');
-        if (!tagged && !(classExported && isStatic && qualifiesByParameters(member) && !METRIC_NAME.test(member.name.text))) continue;
+        const shaped = qualifiesByParameters(member) && takesTwoArguments(member) && !METRIC_NAME.test(member.name.text);
+        if (!tagged && !((classExported || script) && shaped)) continue;
         const candidate = asLoss(member, true);
         if (!candidate) continue;
         const method = member.name.text;
         const reach = isStatic ? `${className}.${method}` : `((o) => o.${method}.bind(o))(new ${className}())`;
         const taskTag = tagText(member, 'lossTask');
-        found.push({ name: `${className}.${method}`, declaration: member, nameNode: member.name, taskTag, ...candidate, reach, roots: [statement] });
+        // An instance method runs on an instance made with no arguments; a constructor that needs some makes none.
+        const ctor = statement.members.find(ts.isConstructorDeclaration);
+        const needed = isStatic ? [] : (ctor?.parameters ?? []).filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken).map((p) => p.name.getText());
+        found.push({
+          name: `${className}.${method}`,
+          declaration: member,
+          nameNode: member.name,
+          taskTag,
+          ...candidate,
+          reach,
+          roots: [statement],
+          ...(needed.length > 0 ? { needsInstance: needed } : {}),
+        });
       }
     } else if (ts.isExpressionStatement(statement)) {
       // CommonJS: exports.mse = (yTrue, yPred) => …;  module.exports = { mae(yTrue, yPred) { … } };

@@ -111,6 +111,10 @@ export class Analyzer {
     for (const loss of losses) loss.diagnostics.sort(byPosition);
     fileDiagnostics.sort(byPosition);
     candidates.forEach((c, i) => {
+      if (c.needsInstance) {
+        const [cls] = c.name.split('.');
+        (losses[i] as LossInfo).runSkip = `${c.name} is not run: it is a method of ${cls} instances, and ${cls}'s constructor needs ${c.needsInstance.map((n) => `\`${n}\``).join(', ')}. A static method, or a loss outside the class, can be run.`;
+      }
       if (c.needsArguments) {
         const names = c.needsArguments.map((n) => `\`${n}\``).join(', ');
         (losses[i] as LossInfo).runSkip = `${c.name} is not run: the factory needs ${names} to make a loss. Give ${c.needsArguments.length === 1 ? 'it a default' : 'them defaults'}, or Loss Lab runs it where compile calls it with ${c.needsArguments.length === 1 ? 'one' : 'them'}.`;

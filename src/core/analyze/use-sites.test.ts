@@ -99,10 +99,16 @@ describe('use sites: losses given to compile', function () {
       ['losses.squared', 'loss'],
       ['Segmentation.dice', 'loss'],
       ['weightedBce', 'factory'],
+      ['Trainer.weightedMae', 'loss'],
+      ['Penalties.scaledMse', 'loss'],
     ]);
-    assert.deepStrictEqual(places(defs.analysis), []);
+    // A loss name held in a constant is checked where the constant is written.
+    assert.deepStrictEqual(places(defs.analysis), ['LL300@54:19']);
     const results = await run(defs.file, defs.text, defs.analysis);
-    for (const name of ['losses.absolute', 'losses.squared', 'Segmentation.dice']) {
+    const trainer = results.get('Trainer.weightedMae')?.find((c) => c.id === 'runs');
+    assert.strictEqual(trainer?.status, 'skip');
+    assert.match(trainer?.message ?? '', /constructor needs `model`/);
+    for (const name of ['losses.absolute', 'losses.squared', 'Segmentation.dice', 'Penalties.scaledMse']) {
       assert.strictEqual(results.get(name)?.find((c) => c.id === 'runs')?.status, 'pass', name);
     }
     const skipped = results.get('weightedBce')?.find((c) => c.id === 'runs');

@@ -80,6 +80,14 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       continue;
     }
     if (ts.isIdentifier(v)) {
+      // const LOSS = 'mse'; compile({ loss: LOSS })
+      const binding = scopes.resolve(v);
+      const constant = binding && ts.isVariableDeclaration(binding) && binding.initializer && ts.isVariableDeclarationList(binding.parent) && (binding.parent.flags & ts.NodeFlags.Const) !== 0;
+      const init = constant ? skipOuter(binding.initializer as ts.Expression) : undefined;
+      if (init && (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init))) {
+        if (names) checkName(init, role);
+        continue;
+      }
       const target = resolveFunction(v, sf, scopes, readModule);
       if (!target) continue;
       if (isFactoryShape(target.fn)) {
