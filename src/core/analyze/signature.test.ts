@@ -65,6 +65,17 @@ export function arrays(yTrue, yPred) { return tf.sub(yTrue, tf.tensor(yPred)); }
     assert.deepStrictEqual(findings(js, 'LL101'), ['LL101@6:30']);
   });
 
+  it('LL101 near miss: narrower tensor types say the rank (Tensor2D, Scalar, T extends Tensor, a union with TensorLike)', () => {
+    const text = `${header}export function typed2d(yTrue: tf.Tensor2D, yPred: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.square(tf.sub(yTrue, yPred)));
+}
+export const generic = <T extends tf.Tensor>(yTrue: T, yPred: T): tf.Tensor => tf.mean(tf.abs(tf.sub(yTrue, yPred)));
+export function union(yTrue: tf.Tensor | tf.TensorLike, yPred: tf.Tensor): tf.Tensor1D {
+  return tf.mean(tf.abs(tf.sub(yTrue, yPred)), -1) as tf.Tensor1D;
+}`;
+    assert.deepStrictEqual(findings(analyzeSource(text)), []);
+  });
+
   it('LL102: a number, nothing or an array returned; a Scalar or a tidy result is fine', () => {
     const text = `${header}export function toNumber(yTrue: tf.Tensor, yPred: tf.Tensor): number {
   return tf.losses.meanSquaredError(yTrue, yPred).dataSync()[0] ?? 0;

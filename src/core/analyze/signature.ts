@@ -57,7 +57,10 @@ function checkParameterTypes(loss: LossCandidate, ctx: SignatureContext): Diagno
     const declared = param.type ?? ts.getJSDocType(param);
     if (!declared) return;
     const type = checker.getTypeAtLocation(param);
-    if (isOpen(type) || checker.isTypeAssignableTo(tensorType, type)) return;
+    // A narrower tensor type (Tensor2D, Scalar, `T extends Tensor`) is how typed code says its rank:
+    // tfjs passes a tensor of that rank when the model's output has it. Only a type that is no
+    // tensor at all (number, number[], string) cannot receive what tfjs passes.
+    if (isOpen(type) || checker.isTypeAssignableTo(tensorType, type) || checker.isTypeAssignableTo(type, tensorType)) return;
     const role = i === 0 ? 'yTrue' : 'yPred';
     found.push(
       diagnostic(sourceFile, param, 'LL101', 'error',
