@@ -102,9 +102,8 @@ export class Analyzer {
 
     const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics];
     // A factory given uncalled is also TypeScript's long TS2322 at the same place: LL301 says it plainly.
-    const saidPlainly = (d: Diagnostic): boolean => useSites.diagnostics.some((u) => u.range.start.line === d.range.start.line && u.range.start.character === d.range.start.character);
-    for (const { diagnostic, start } of typeScriptErrors(sf, typed, level === 'full' ? options.typeScriptErrors ?? 'all' : 'syntax')) {
-      if (saidPlainly(diagnostic)) continue;
+    for (const { diagnostic, start, semantic } of typeScriptErrors(sf, typed, level === 'full' ? options.typeScriptErrors ?? 'all' : 'syntax')) {
+      if (semantic && useSites.quiet.some(([from, to]) => start >= from && start < to)) continue;
       const owner = candidates.findIndex((c) => !c.external && start >= c.declaration.getStart(sf) && start < c.declaration.getEnd());
       (owner >= 0 ? (losses[owner] as LossInfo).diagnostics : fileDiagnostics).push(diagnostic);
     }
@@ -127,7 +126,7 @@ export class Analyzer {
   }
 }
 
-function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, which: TypeScriptErrors | 'syntax'): Array<{ diagnostic: Diagnostic; start: number }> {
+function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, which: TypeScriptErrors | 'syntax'): Array<{ diagnostic: Diagnostic; start: number; semantic: boolean }> {
   const program = typed?.program ?? syntaxOnlyProgram(sf);
   const semantic = which === 'all' || (which === 'unchecked-by-editor' && !checkedByEditor(sf, typed?.program.getCompilerOptions()));
   return [
@@ -159,11 +158,11 @@ function syntaxOnlyProgram(sf: ts.SourceFile): ts.Program {
   return ts.createProgram({ rootNames: [sf.fileName], options: { noLib: true, noResolve: true, allowJs: true, noEmit: true, types: [] }, host });
 }
 
-function toDiagnostic(sf: ts.SourceFile, d: ts.Diagnostic, syntax: boolean): { diagnostic: Diagnostic; start: number } {
+function toDiagnostic(sf: ts.SourceFile, d: ts.Diagnostic, syntax: boolean): { diagnostic: Diagnostic; start: number; semantic: boolean } {
   const start = d.start ?? 0;
   const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
   const message = syntax ? `the file does not parse: ${text} (TS${d.code})` : `TypeScript: ${text} (TS${d.code})`;
-  return { diagnostic: { code: 'LL001', severity: 'error', message, range: spanRange(sf, start, start + (d.length ?? 0)) }, start };
+  return { diagnostic: { code: 'LL001', severity: 'error', message, range: spanRange(sf, start, start + (d.length ?? 0)) }, start, semantic: !syntax };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -149,6 +149,12 @@ describe('use sites: losses given to compile', function () {
     assert.deepStrictEqual(analysis.losses.map((l) => [l.name, l.kind]), [['focal', 'factory'], ['mae', 'loss']]);
   });
 
+  it("says a use-site mistake once in TypeScript, where TypeScript's own error at the property is left out, and checks the loss meant", () => {
+    const { analysis } = analyzeFixture('mistakes-typed.ts');
+    assert.deepStrictEqual(places(analysis), ['LL302@8:44', 'LL303@9:74']);
+    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['mae']);
+  });
+
   it('fixes each use-site mistake with one edit, after which it is gone', () => {
     const { file, text } = analyzeFixture('mistakes.js');
     const expected: Record<string, RegExp> = {

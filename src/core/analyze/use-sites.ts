@@ -24,6 +24,8 @@ import { closestNames, type CompileNames } from './compile-names';
 export interface UseSiteResult {
   candidates: LossCandidate[];
   diagnostics: Diagnostic[];
+  /** Spans (offsets) where a use-site diagnostic already says what TypeScript's error there would. */
+  quiet: Array<[number, number]>;
 }
 
 interface UseValue {
@@ -49,8 +51,14 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
     taken.add(n);
     return n;
   };
+  const quiet: Array<[number, number]> = [];
   const report = (node: ts.Node, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string): void => {
-    if (names) diagnostics.push(diagnostic(sf, node, code, severity, message));
+    if (!names) return;
+    diagnostics.push(diagnostic(sf, node, code, severity, message));
+    // TypeScript says the same at the `loss:` property (TS2322, TS2554), at more length.
+    let owner: ts.Node = node;
+    while (owner.parent && !ts.isPropertyAssignment(owner) && !ts.isShorthandPropertyAssignment(owner) && !ts.isVariableDeclaration(owner)) owner = owner.parent;
+    quiet.push([owner.getStart(sf), owner.getEnd()]);
   };
 
   for (const { role, value } of compileUses(sf, scopes)) {
@@ -123,6 +131,10 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       if (!isFactoryShape(target.fn)) {
         report(v, role === 'loss' ? 'LL302' : 'LL303', role === 'loss' ? 'error' : 'warning',
           `\`${callee.text}\` is a ${role === 'loss' ? 'loss' : 'loss or metric'} function, and \`${v.getText(sf)}\` calls it once, when compile runs, instead of handing it to tfjs. Pass the function itself: \`${role === 'loss' ? 'loss' : 'metrics'}: ${callee.text}\`.`);
+        // Meant as the loss: checked as one.
+        if (role === 'loss' && !target.external && ![...known, ...candidates].some((c) => c.fn === target.fn)) {
+          candidates.push({ name: unique(callee.text), kind: 'loss', declaration: target.declaration, nameNode: target.nameNode, fn: target.fn, factoryParams: [], useSite: true, reach: callee.text, roots: [callee] });
+        }
         continue;
       }
       if (role === 'metric') continue;
@@ -143,7 +155,7 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       });
     }
   }
-  return { candidates, diagnostics };
+  return { candidates, diagnostics, quiet };
 
   function checkName(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral, role: 'loss' | 'metric'): void {
     const compileNames = names as CompileNames;
