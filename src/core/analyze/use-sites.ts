@@ -108,7 +108,7 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
         }
         continue;
       }
-      if (role === 'metric' || target.external || known.some((c) => c.fn === target.fn)) continue;
+      if (role === 'metric' || target.external || [...known, ...candidates].some((c) => c.fn === target.fn)) continue;
       candidates.push({
         name: unique(v.text),
         kind: 'loss',
