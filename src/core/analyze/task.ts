@@ -33,19 +33,28 @@ interface Signals {
   probabilities: boolean;
   /** yTrue times yPred under a max(0, ·) or relu: a margin (hinge) loss on labels. */
   margin: boolean;
+  /** 1 − yTrue: labels are 0 or 1 (contrastive, hand-written cross-entropies). */
+  labels01: boolean;
+  /** A sum of yTrue·yPred divided by sums, with no norm: an overlap (Dice, Tversky, Jaccard). */
+  overlap: boolean;
 }
+
+const NORM_OPS = new Set(['sqrt', 'norm', 'euclideanNorm', 'l2Normalize', 'losses.cosineDistance', 'rsqrt']);
 
 /**
  * auto, from the ops (DESIGN.md "Task presets"): sigmoid or log(1 − p) → binary; softmax,
  * logSoftmax or a log summed over the last axis → categorical; oneHot or a gather by integer labels →
- * sparse; conv2d or sums over axes 1..3 → segmentation; a margin max(0, 1 − yTrue·yPred) → binary;
- * any other log or a clip to (0, 1) → binary; else regression. When the preset chosen does not run,
+ * sparse; conv2d or sums over axes 1..3 → segmentation; a margin max(0, 1 − yTrue·yPred), 1 − yTrue,
+ * an overlap Σ yTrue·yPred / Σ … (Dice), any other log or a clip to (0, 1) → binary; else regression. When the preset chosen does not run,
  * the runtime tries the others (see run/worker.ts).
  */
 function taskFromBody(scope: LossScope): Task {
-  const s: Signals = { binary: false, classes: false, sparse: false, spatial: false, probabilities: false, margin: false };
+  const s: Signals = { binary: false, classes: false, sparse: false, spatial: false, probabilities: false, margin: false, labels01: false, overlap: false };
   let maxOrRelu = false;
   let truthTimesPred = false;
+  let summedProduct = false;
+  let division = false;
+  let norm = false;
   scope.forEachNode((node) => {
     if (!ts.isCallExpression(node)) return;
     const call = scope.tfCall(node);
@@ -68,13 +77,18 @@ function taskFromBody(scope: LossScope): Task {
     if (op === 'sum' && args.some(isLastAxis) && call.inputs.some((input) => scope.fromTruth(input)) && s.probabilities) s.classes = true;
     if (op === 'maximum' || op === 'relu') maxOrRelu = true;
     if (op === 'mul' && operands.length === 2 && operands.some((x) => isParameter(scope, x, 'truth')) && operands.some((x) => isParameter(scope, x, 'pred'))) truthTimesPred = true;
+    if (op === 'sub' && operands.length === 2 && isOne(operands[0] as ts.Expression) && isParameter(scope, operands[1] as ts.Expression, 'truth')) s.labels01 = true;
+    if (op === 'sum' && call.inputs.some((input) => isProductOfBoth(scope, input))) summedProduct = true;
+    if (op === 'div' || op === 'divNoNan') division = true;
+    if (NORM_OPS.has(op)) norm = true;
   });
   s.margin = maxOrRelu && truthTimesPred;
+  s.overlap = summedProduct && division && !norm;
   if (s.sparse) return 'sparse';
   if (s.spatial) return 'segmentation';
   if (s.binary) return 'binary';
   if (s.classes) return 'categorical';
-  if (s.margin || s.probabilities) return 'binary';
+  if (s.margin || s.labels01 || s.overlap || s.probabilities) return 'binary';
   return 'regression';
 }
 
@@ -87,6 +101,25 @@ function isOneMinus(e: ts.Expression): boolean {
 function isNegation(e: ts.Expression): boolean {
   const text = e.getText().replace(/\s/g, '');
   return /^(tf\.)?neg\(/.test(text) || /\.neg\(\)$/.test(text) || /^-/.test(text);
+}
+
+function isOne(e: ts.Expression): boolean {
+  return ts.isNumericLiteral(e) && Number(e.text) === 1;
+}
+
+/** `tf.mul(a, b)` or `a.mul(b)` with one side from yTrue and the other from yPred. */
+function isProductOfBoth(scope: LossScope, e: ts.Expression): boolean {
+  const node = ts.isIdentifier(e) ? initializerOf(scope, e) : e;
+  if (!node || !ts.isCallExpression(node)) return false;
+  const call = scope.tfCall(node);
+  if ((call?.op ?? call?.name) !== 'mul' || !call) return false;
+  const operands = call.receiver ? [call.receiver, ...node.arguments] : [...node.arguments];
+  return operands.some((x) => scope.fromTruth(x) && !scope.fromPred(x)) && operands.some((x) => scope.fromPred(x) && !scope.fromTruth(x));
+}
+
+function initializerOf(scope: LossScope, e: ts.Identifier): ts.Expression | undefined {
+  const binding = scope.symbolOf(e);
+  return binding && ts.isVariableDeclaration(binding) ? binding.initializer : undefined;
 }
 
 /** The expression is yTrue or yPred itself (no derivation). */
@@ -164,7 +197,8 @@ export function parseTaskTag(comment: string): TaskTag | undefined {
 export function taskTagBefore(text: string, offset: number): TaskTag | undefined {
   const before = text.slice(Math.max(0, offset - 4000), offset);
   const end = before.lastIndexOf('*/');
-  if (end < 0 || !/^\s*((export|default|async|function|const|let|var|declare)\b\s*)*$/.test(before.slice(end + 2))) return undefined;
+  // Keywords, and the name and type of a const bound to an arrow function, may sit between them.
+  if (end < 0 || !/^\s*((export|default|async|function|const|let|var|declare)\b\s*)*([\w$]+\s*(:[^=;{}]*)?=\s*)?$/.test(before.slice(end + 2))) return undefined;
   const start = before.lastIndexOf('/**', end);
   return start < 0 ? undefined : parseTaskTag(before.slice(start, end));
 }

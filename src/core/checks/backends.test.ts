@@ -53,3 +53,28 @@ describe('the backends check', function () {
     assert.strictEqual(disagreement(Float32Array.of(0), Float32Array.of(6e-8), 0.3), undefined, 'noise next to the typical scale');
   });
 });
+
+describe('the backends check on logits', function () {
+  this.timeout(30_000);
+  before(async () => {
+    setWasmPaths(`${path.resolve(__dirname, '..', '..', '..', 'dist', 'wasm')}${path.sep}`);
+    await tf.setBackend('wasm');
+  });
+  after(() => tf.setBackend('cpu'));
+
+  it('fails log(sigmoid(x)), which underflows on wasm only, and passes tf.logSigmoid', async () => {
+    const ctx = (loss: LossFn) => createContext(loss, 'binary', 1);
+    const unstable = ctx((t, p) => tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(tf.sigmoid(p))), tf.mul(tf.sub(1, t), tf.log(tf.sigmoid(tf.neg(p))))), -1)));
+    const stable = ctx((t, p) => tf.neg(tf.mean(tf.add(tf.mul(t, tf.logSigmoid(p)), tf.mul(tf.sub(1, t), tf.logSigmoid(tf.neg(p)))), -1)));
+    try {
+      const a = await checkBackends(unstable);
+      assert.strictEqual(a.status, 'fail');
+      assert.match(a.message, /logits of ±100/);
+      const b = await checkBackends(stable);
+      assert.strictEqual(b.status, 'pass', b.message);
+    } finally {
+      disposeContext(unstable);
+      disposeContext(stable);
+    }
+  });
+});

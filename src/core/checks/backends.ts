@@ -27,7 +27,7 @@ export async function checkBackends(ctx: CheckContext): Promise<Outcome> {
   if (!(BACKENDS as readonly string[]).includes(current) || !tf.findBackendFactory(other)) {
     return result('backends', 'skip', `only the ${current} backend is available here, so there is nothing to compare with`);
   }
-  const pairs = [ctx.samples.typical, ...ctx.samples.boundaries, ctx.samples.scales];
+  const pairs = [ctx.samples.typical, ...ctx.samples.boundaries, ctx.samples.scales, ...farOut(ctx)];
   const here = readAll(ctx, pairs);
   let there: Reading[];
   try {
@@ -61,6 +61,20 @@ export async function checkBackends(ctx: CheckContext): Promise<Outcome> {
     }
   }
   return result('backends', 'pass', `loss and gradient agree on cpu and wasm at ${pairs.map((p) => p.name).join(', ')}`);
+}
+
+/**
+ * Probability tasks: predictions of ±100, as logits fed to a sigmoid or softmax inside the loss
+ * reach them (sigmoid(−100) is 3.7e-44 on cpu and 0 on wasm, so log(sigmoid(x)) parts ways).
+ */
+function farOut(ctx: CheckContext): SamplePair[] {
+  if (ctx.task === 'regression') return [];
+  const target = ctx.samples.perfect.yPred;
+  const logits = (sign: number): SamplePair['yPred'] => ({ shape: [...target.shape], values: Float32Array.from(target.values, (v) => (v >= 0.5 ? sign : -sign) * 100) });
+  return [
+    { name: 'logits of ±100, right', yTrue: ctx.samples.perfect.yTrue, yPred: logits(1) },
+    { name: 'logits of ±100, wrong', yTrue: ctx.samples.perfect.yTrue, yPred: logits(-1) },
+  ];
 }
 
 const HINT = '. Backends differ where a loss relies on NaN, 0/0 or overflow (clipByValue of NaN, log of a sigmoid that underflows): make it well defined there (an epsilon, tf.logSigmoid, tf.divNoNan).';
