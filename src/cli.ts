@@ -1,19 +1,20 @@
-// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME] FILE...`
+// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as path from 'path';
 import { Analyzer, type FileAnalysis } from './core/analyze';
 import { isTask } from './core/analyze/task';
+import { parseReference, REFERENCE_NAMES } from './core/checks/reference';
 import { formatText } from './core/format';
-import { summarize, type CheckReport, type FileReport, type LossReport } from './core/report';
+import { summarize, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
 import { checkFileLosses } from './core/run/check-file';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
 
-export const REFERENCES = ['mse', 'mae', 'huber', 'logcosh', 'bce', 'cce', 'sparse-cce', 'hinge', 'kld', 'poisson', 'cosine'] as const;
+export const REFERENCES = REFERENCE_NAMES;
 
 const USAGE = `usage: loss-lab check [--json] [--static] [--task auto|regression|binary|categorical|sparse|segmentation]
-                      [--seed N] [--timeout MS] [--reference NAME] FILE...
+                      [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...
 
 Finds the loss functions (yTrue, yPred) => tf.Tensor in FILE..., checks their signatures and lints
 their bodies; without --static it also runs them on sample tensors.
@@ -22,7 +23,10 @@ their bodies; without --static it also runs them on sample tensors.
   --task T          sample tensors to check with (default auto; a @lossTask tag wins)
   --seed N          seed of the sample tensors (default 1)
   --timeout MS      time limit of each loss run (default 5000)
-  --reference NAME  compare with a tfjs built-in: ${REFERENCES.join(', ')}
+  --reference NAME[:PARAM]
+                    compare with a tfjs built-in along the panel's sweeps; a mismatch fails:
+                    ${REFERENCES.join(', ')} (huber:1.5 sets Huber's delta; a factory's
+                    delta is used by default)
 Exit status: 0 no errors, 1 errors or failed checks, 2 usage error or unreadable file.`;
 
 class UsageError extends Error {}
@@ -30,10 +34,11 @@ class UsageError extends Error {}
 export interface CheckOptions {
   json: boolean;
   static: boolean;
-  task: 'auto' | import('./core/report').Task;
+  task: 'auto' | Task;
   seed: number;
   timeoutMs: number;
-  reference?: (typeof REFERENCES)[number];
+  /** `NAME` or `NAME:PARAM`, validated. */
+  reference?: string;
   files: string[];
 }
 
@@ -67,8 +72,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     throw new UsageError(`--timeout must be a whole number of milliseconds from 100 to 600000, not '${values.timeout}'`);
   }
   const reference = values.reference;
-  if (reference !== undefined && !(REFERENCES as readonly string[]).includes(reference)) {
-    throw new UsageError(`--reference must be one of ${REFERENCES.join(', ')}, not '${reference}'`);
+  if (reference !== undefined) {
+    const spec = parseReference(reference);
+    if (typeof spec === 'string') throw new UsageError(`--reference must be ${spec}`);
   }
   if (positionals.length === 0) throw new UsageError('no FILE given');
   return {
@@ -77,7 +83,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     task: task as CheckOptions['task'],
     seed,
     timeoutMs,
-    ...(reference === undefined ? {} : { reference: reference as CheckOptions['reference'] }),
+    ...(reference === undefined ? {} : { reference }),
     files: positionals,
   };
 }
@@ -113,12 +119,20 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
+  const tasks = new Map<string, Task>();
   const checks = await checkFileLosses(runner, path.resolve(analysis.file), analysis.runModule ?? text, analysis.losses, {
     seed: options.seed,
     timeoutMs: options.timeoutMs,
+    task: options.task,
+    sourceText: text,
     ...(options.reference ? { reference: options.reference } : {}),
+    onLoss: (name, _checks, _ms, task) => tasks.set(name, task),
   });
-  for (const loss of analysis.losses) loss.checks = checks.get(loss.name) ?? [];
+  for (const loss of analysis.losses) {
+    loss.checks = checks.get(loss.name) ?? [];
+    // The preset the checks ran with: auto may have moved to another when the first did not run.
+    loss.task = tasks.get(loss.name) ?? loss.task;
+  }
 }
 
 /** Exactly the contract's fields, in the contract's order. */

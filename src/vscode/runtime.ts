@@ -39,6 +39,7 @@ export class LossRuntime implements vscode.Disposable {
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
       batch: settings.batchSize,
+      sourceText: doc.getText(),
       ...(settings.reference ? { reference: settings.reference } : {}),
       cancelled: () => token?.isCancellationRequested ?? false,
       onLoss: (name, checks, ms) => {

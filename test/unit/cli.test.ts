@@ -110,17 +110,38 @@ describe('loss-lab check (runtime checks)', function () {
   this.timeout(120_000);
   const RUNTIME = 'test/fixtures/runtime';
 
-  it('runs the checks, each with its ms, and keeps stdout pure JSON', () => {
-    const { code, stdout } = run('check', '--json', '--reference', 'mse', `${RUNTIME}/correct.ts`);
+  it('runs the checks in the contract order, each with its ms, and keeps stdout pure JSON', () => {
+    const { code, stdout } = run('check', '--json', `${RUNTIME}/correct.ts`);
     assert.strictEqual(code, 0, stdout);
     const report = JSON.parse(stdout) as CheckReport;
     const mse = report.files[0]?.losses.find((l) => l.name === 'mse');
     assert.ok(mse);
     assert.deepStrictEqual(
       mse.checks.map((c) => c.id),
-      ['runs', 'returns-tensor', 'shape', 'finite', 'finite-at-boundaries', 'zero-at-perfect', 'minimum-at-perfect', 'non-negative', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'deterministic', 'fit', 'reference', 'timeout'],
+      ['runs', 'returns-tensor', 'shape', 'broadcast', 'finite', 'finite-at-boundaries', 'zero-at-perfect', 'minimum-at-perfect', 'monotone', 'non-negative', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'deterministic', 'backends', 'fit', 'timeout'],
     );
     assert.ok(mse.checks.every((c) => c.status === 'pass' && typeof c.ms === 'number'), JSON.stringify(mse.checks));
+  });
+
+  it('--reference is a gate: a loss that differs from the built-in along the sweep exits 1, naming the worst point', () => {
+    const article = run('check', '--json', '--reference', 'huber', 'examples/article.js');
+    assert.strictEqual(article.code, 1);
+    const huber = (JSON.parse(article.stdout) as CheckReport).files[0]?.losses.find((l) => l.name === 'huberLossWithThreshold');
+    const reference = huber?.checks.find((c) => c.id === 'reference');
+    assert.strictEqual(reference?.status, 'fail', JSON.stringify(reference));
+    assert.match(reference?.message ?? '', /huber \(δ = 1\).*worst at residual -?5\.0: 12\.5 vs 4\.5/);
+    const same = run('check', '--json', '--reference', 'mse', `${RUNTIME}/helpers.ts`);
+    assert.strictEqual(same.code, 0, same.stdout);
+  });
+
+  it('--reference huber compares a factory with its own delta; huber:PARAM sets it', () => {
+    const own = run('check', '--json', '--reference', 'huber', `${RUNTIME}/huber-delta.ts`);
+    assert.strictEqual(own.code, 0, own.stdout);
+    assert.match(own.stdout, /the same as huber \(δ = 1\.5\)/);
+    const other = run('check', '--json', '--reference', 'huber:2', `${RUNTIME}/huber-delta.ts`);
+    assert.strictEqual(other.code, 1);
+    assert.match(other.stdout, /differs from huber \(δ = 2\)/);
+    for (const bad of ['huber:', 'huber:x', 'mse:2', 'huber:1:2']) assert.strictEqual(run('check', '--reference', bad, 'x.ts').code, 2, bad);
   });
 
   it('groups checks under each loss with ✓ ! ✗ and exits 1 on a failed check', () => {
@@ -130,6 +151,7 @@ describe('loss-lab check (runtime checks)', function () {
     assert.match(stdout, /^ {2}✗ gradient: tfjs cannot differentiate the loss: the kernel LessEqual has no gradient/m);
     assert.match(stdout, /^ {2}✓ runs: /m);
     assert.match(stdout, /^ {2}! non-negative/m);
+    assert.match(stdout, /^ {2}- gradient-finite: tfjs cannot differentiate/m, 'a skip shows as a skip');
   });
 
   it('stops a loss that overruns --timeout and still runs the others', () => {

@@ -35,14 +35,15 @@ describe('runtime checks', function () {
   it('passes every check on correct losses', async () => {
     const results = await check(path.join(RUNTIME, 'correct.ts'), { reference: 'mse' });
     for (const [name, checks] of results) {
-      assert.deepStrictEqual(failing(checks), [], `${name}: ${JSON.stringify(checks.filter((c) => c.status === 'fail'))}`);
-      for (const id of ['runs', 'returns-tensor', 'shape', 'finite', 'finite-at-boundaries', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'fit', 'timeout'] as const) {
+      assert.deepStrictEqual(failing(checks).filter((id) => id !== 'reference'), [], `${name}: ${JSON.stringify(checks.filter((c) => c.status === 'fail'))}`);
+      for (const id of ['runs', 'returns-tensor', 'shape', 'broadcast', 'finite', 'finite-at-boundaries', 'monotone', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'backends', 'fit', 'timeout'] as const) {
         assert.strictEqual(status(checks, id), 'pass', `${name} ${id}: ${checks.find((c) => c.id === id)?.message}`);
       }
       assert.ok(checks.every((c) => typeof c.ms === 'number' && c.ms >= 0), 'every check carries its ms');
     }
     assert.strictEqual(status(results.get('mse'), 'reference'), 'pass', 'mse matches the built-in mse');
-    assert.strictEqual(status(results.get('mae'), 'reference'), 'warn', 'mae differs from mse');
+    assert.strictEqual(status(results.get('mae'), 'reference'), 'fail', 'mae differs from mse');
+    assert.match(results.get('mae')?.find((c) => c.id === 'reference')?.message ?? '', /worst at residual -?5\.0: 5 vs 25/);
   });
 
   it('fails the check each wrong loss gets wrong', async () => {
@@ -113,4 +114,70 @@ describe('runtime checks of unsaved text', function () {
       await runner.dispose();
     }
   });
+});
+
+describe('runtime checks that catch wrong losses', function () {
+  this.timeout(120_000);
+  const analyzer = new Analyzer();
+  const runner = new LossRunner({ timeoutMs: 20_000 });
+  after(() => runner.dispose());
+
+  async function check(name: string, options: { reference?: string } = {}): Promise<Map<string, CheckResult[]>> {
+    const file = path.join(RUNTIME, name);
+    const text = fs.readFileSync(file, 'utf8');
+    return checkFileLosses(runner, file, text, analyzer.analyze(file, text, { types: 'off' }).losses, { seed: 1, ...options });
+  }
+  const find = (checks: CheckResult[] | undefined, id: CheckId): CheckResult | undefined => checks?.find((c) => c.id === id);
+
+  it('fails each wrong loss on the check that sees it', async () => {
+    const results = await check('wrong-semantics.ts');
+    assert.strictEqual(find(results.get('cosineWithoutSign'), 'monotone')?.status, 'fail');
+    const entropy = find(results.get('entropyOfTrueClass'), 'monotone');
+    assert.strictEqual(entropy?.status, 'fail');
+    assert.match(entropy?.message ?? '', /p\(true\) [\d.]+ → [\d.]+ lowers it/);
+    const broadcast = find(results.get('whereBroadcast'), 'broadcast');
+    assert.strictEqual(broadcast?.status, 'fail');
+    assert.match(broadcast?.message ?? '', /Select \(tf\.where\) broadcasts \[6\], \[6\], \[6, 1\] to \[6, 6\]/);
+    assert.strictEqual(find(results.get('whereBroadcast'), 'shape')?.status, 'pass', 'tf.mean hides it from the shape check');
+    const backends = find(results.get('clippedRelativeError'), 'backends');
+    assert.strictEqual(backends?.status, 'fail');
+    assert.match(backends?.message ?? '', /yTrue = 0 everywhere.*cpu NaN, wasm 0/);
+    const huber = await check('wrong-semantics.ts', { reference: 'huber' });
+    assert.match(find(huber.get('squareNotHuber'), 'reference')?.message ?? '', /differs from huber \(δ = 1\).*worst at residual -?5\.0: 12\.5 vs 4\.5/);
+  });
+
+  it('passes the correct losses that look like them (warning only where a loss is unusual by design)', async () => {
+    const results = await check('near-miss.ts');
+    const allowedWarnings: Record<string, string[]> = {
+      cosineProximity: ['zero-at-perfect', 'non-negative'],
+      smoothedBce: ['zero-at-perfect', 'minimum-at-perfect'],
+      welsch: ['monotone'],
+      tukey: ['monotone'],
+    };
+    for (const [name, checks] of results) {
+      assert.deepStrictEqual(checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`), [], name);
+      const warned = checks.filter((c) => c.status === 'warn').map((c) => c.id);
+      assert.deepStrictEqual(warned, allowedWarnings[name] ?? [], `${name}: ${JSON.stringify(checks.filter((c) => c.status === 'warn'))}`);
+    }
+    assert.match(find(results.get('welsch'), 'monotone')?.message ?? '', /redescending/);
+  });
+
+  it('names the width a loss expects, runs it with a [batch, width] tag, and moves auto to a preset the loss runs on', async () => {
+    const results = await check('widths.ts');
+    const untagged = find(results.get('tenClasses'), 'runs');
+    assert.strictEqual(untagged?.status, 'fail');
+    assert.match(untagged?.message ?? '', /runs with 10 classes instead of 5.*@lossTask categorical \[6, 10\]/);
+    assert.deepStrictEqual(failing(results.get('tenClassesTagged')), []);
+    assert.match(find(results.get('tenClassesTagged'), 'runs')?.message ?? '', /yTrue \[8, 10\], yPred \[8, 10\]/);
+    assert.match(find(results.get('threeCoordinates'), 'runs')?.message ?? '', /runs with 3 features instead of 4.*@lossTask regression \[6, 3\]/);
+    const moved = find(results.get('reshapedToColumn'), 'runs');
+    assert.strictEqual(moved?.status, 'pass');
+    assert.match(moved?.message ?? '', /auto chose regression .* it runs on binary samples, so it is checked as binary/);
+    assert.strictEqual(find(results.get('ignoresPredictions'), 'gradient-finite')?.status, 'skip', 'no path from yPred is a skip, not a fail');
+    assert.match(find(results.get('oneHotNll'), 'fit')?.message ?? '', /rejects \[N, 1\] integer labels for a custom loss.*one-hot labels/);
+  });
+
+  function failing(checks: CheckResult[] | undefined): string[] {
+    return (checks ?? []).filter((c) => c.status === 'fail').map((c) => c.id);
+  }
 });

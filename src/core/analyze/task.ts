@@ -1,7 +1,6 @@
 // Which task preset a loss is checked with (DESIGN.md "Task presets"): the `@lossTask` tag, else the
-// task asked for, else what the body does: log or a clip to (0, 1) → binary (categorical where it
-// sums over classes or uses softmax), one-hot of the labels → sparse, reductions over axes 1..3 →
-// segmentation; else regression.
+// task asked for, else what the body does (taskFromBody). A tag may also give the sample shape:
+// `@lossTask categorical [8, 10]` is a batch of 8 with 10 classes.
 import ts from 'typescript';
 import { TASKS, type Task } from '../report';
 import type { LossScope } from './loss-scope';
@@ -18,31 +17,136 @@ export function chooseTask(scope: LossScope, tag: string | undefined, option: Ta
   return taskFromBody(scope);
 }
 
-const PROBABILITY_OPS = new Set(['log', 'logSigmoid', 'sigmoid', 'losses.logLoss', 'losses.sigmoidCrossEntropy', 'metrics.binaryCrossentropy', 'metrics.binaryAccuracy']);
+/** Ops that take independent probabilities or make them: a sigmoid output. */
+const BINARY_OPS = new Set(['sigmoid', 'logSigmoid', 'losses.logLoss', 'losses.sigmoidCrossEntropy', 'losses.hingeLoss', 'metrics.binaryCrossentropy', 'metrics.binaryAccuracy']);
+/** Ops that take or make rows of class probabilities. */
 const CLASS_OPS = new Set(['softmax', 'logSoftmax', 'losses.softmaxCrossEntropy', 'metrics.categoricalCrossentropy', 'metrics.categoricalAccuracy']);
+const SPARSE_OPS = new Set(['oneHot', 'metrics.sparseCategoricalCrossentropy', 'metrics.sparseCategoricalAccuracy']);
+const SPATIAL_OPS = new Set(['conv2d', 'depthwiseConv2d', 'separableConv2d', 'maxPool', 'avgPool', 'image.resizeBilinear', 'image.resizeNearestNeighbor']);
 
+interface Signals {
+  binary: boolean;
+  classes: boolean;
+  sparse: boolean;
+  spatial: boolean;
+  /** A log or a clip to (0, 1): probabilities of some kind. */
+  probabilities: boolean;
+  /** yTrue times yPred under a max(0, ·) or relu: a margin (hinge) loss on labels. */
+  margin: boolean;
+  /** 1 − yTrue: labels are 0 or 1 (contrastive, hand-written cross-entropies). */
+  labels01: boolean;
+  /** A sum of yTrue·yPred divided by sums, with no norm: an overlap (Dice, Tversky, Jaccard). */
+  overlap: boolean;
+}
+
+const NORM_OPS = new Set(['sqrt', 'norm', 'euclideanNorm', 'l2Normalize', 'losses.cosineDistance', 'rsqrt']);
+
+/**
+ * auto, from the ops (DESIGN.md "Task presets"): sigmoid or log(1 − p) → binary; softmax,
+ * logSoftmax or a log summed over the last axis → categorical; oneHot or a gather by integer labels →
+ * sparse; conv2d or sums over axes 1..3 → segmentation; a margin max(0, 1 − yTrue·yPred), 1 − yTrue,
+ * an overlap Σ yTrue·yPred / Σ … (Dice), any other log or a clip to (0, 1) → binary; else regression. When the preset chosen does not run,
+ * the runtime tries the others (see run/worker.ts).
+ */
 function taskFromBody(scope: LossScope): Task {
-  let probabilities = false;
-  let classes = false;
-  let sparse = false;
-  let spatial = false;
+  const s: Signals = { binary: false, classes: false, sparse: false, spatial: false, probabilities: false, margin: false, labels01: false, overlap: false };
+  let maxOrRelu = false;
+  let truthTimesPred = false;
+  let summedProduct = false;
+  let division = false;
+  let norm = false;
   scope.forEachNode((node) => {
     if (!ts.isCallExpression(node)) return;
     const call = scope.tfCall(node);
     if (!call) return;
     const op = call.op ?? call.name;
     const args = node.arguments;
-    if (PROBABILITY_OPS.has(op)) probabilities = true;
-    if (CLASS_OPS.has(op)) classes = true;
-    if (op === 'clipByValue' && isUnitInterval(args.slice(call.receiver ? 0 : 1))) probabilities = true;
-    if (op === 'oneHot' && call.inputs.some((input) => scope.fromTruth(input))) sparse = true;
-    if ((op === 'sum' || op === 'mean') && args.some(isSpatialAxes)) spatial = true;
-    if (op === 'sum' && args.some(isLastAxis) && call.inputs.some((input) => scope.fromTruth(input))) classes = true;
+    const operands = call.receiver ? [call.receiver, ...args] : [...args];
+    if (BINARY_OPS.has(op)) s.binary = true;
+    if (CLASS_OPS.has(op)) s.classes = true;
+    if (SPATIAL_OPS.has(op)) s.spatial = true;
+    if (SPARSE_OPS.has(op) && (op !== 'oneHot' || call.inputs.some((input) => scope.fromTruth(input)))) s.sparse = true;
+    if (op === 'gather' && operands.slice(1).some((input) => scope.fromTruth(input))) s.sparse = true;
+    if (op === 'log' || op === 'log1p') {
+      s.probabilities = true;
+      if (operands.some(isOneMinus) || (op === 'log1p' && operands.some(isNegation))) s.binary = true;
+    }
+    if (op === 'clipByValue' && isUnitInterval(operands.slice(1))) s.probabilities = true;
+    if ((op === 'sum' || op === 'mean') && args.some(isSpatialAxes)) s.spatial = true;
+    if (op === 'sum' && args.some(isLastAxis) && call.inputs.some((input) => containsLog(scope, input))) s.classes = true;
+    if (op === 'sum' && args.some(isLastAxis) && call.inputs.some((input) => scope.fromTruth(input)) && s.probabilities) s.classes = true;
+    if (op === 'maximum' || op === 'relu') maxOrRelu = true;
+    if (op === 'mul' && operands.length === 2 && operands.some((x) => isParameter(scope, x, 'truth')) && operands.some((x) => isParameter(scope, x, 'pred'))) truthTimesPred = true;
+    if (op === 'sub' && operands.length === 2 && isOne(operands[0] as ts.Expression) && isParameter(scope, operands[1] as ts.Expression, 'truth')) s.labels01 = true;
+    if (op === 'sum' && call.inputs.some((input) => isProductOfBoth(scope, input))) summedProduct = true;
+    if (op === 'div' || op === 'divNoNan') division = true;
+    if (NORM_OPS.has(op)) norm = true;
   });
-  if (sparse) return 'sparse';
-  if (spatial) return 'segmentation';
-  if (probabilities) return classes ? 'categorical' : 'binary';
-  return classes ? 'categorical' : 'regression';
+  s.margin = maxOrRelu && truthTimesPred;
+  s.overlap = summedProduct && division && !norm;
+  if (s.sparse) return 'sparse';
+  if (s.spatial) return 'segmentation';
+  if (s.binary) return 'binary';
+  if (s.classes) return 'categorical';
+  if (s.margin || s.labels01 || s.overlap || s.probabilities) return 'binary';
+  return 'regression';
+}
+
+/** `1 - x` or `tf.sub(1, x)` or `x.neg().add(1)`-free forms: the complement of a probability. */
+function isOneMinus(e: ts.Expression): boolean {
+  const text = e.getText().replace(/\s/g, '');
+  return /^(tf\.)?sub\(1(\.0*)?,/.test(text) || /^1(\.0*)?-/.test(text) || /^tf\.scalar\(1\)\.sub\(/.test(text);
+}
+
+function isNegation(e: ts.Expression): boolean {
+  const text = e.getText().replace(/\s/g, '');
+  return /^(tf\.)?neg\(/.test(text) || /\.neg\(\)$/.test(text) || /^-/.test(text);
+}
+
+function isOne(e: ts.Expression): boolean {
+  return ts.isNumericLiteral(e) && Number(e.text) === 1;
+}
+
+/** `tf.mul(a, b)` or `a.mul(b)` with one side from yTrue and the other from yPred. */
+function isProductOfBoth(scope: LossScope, e: ts.Expression): boolean {
+  const node = ts.isIdentifier(e) ? initializerOf(scope, e) : e;
+  if (!node || !ts.isCallExpression(node)) return false;
+  const call = scope.tfCall(node);
+  if ((call?.op ?? call?.name) !== 'mul' || !call) return false;
+  const operands = call.receiver ? [call.receiver, ...node.arguments] : [...node.arguments];
+  return operands.some((x) => scope.fromTruth(x) && !scope.fromPred(x)) && operands.some((x) => scope.fromPred(x) && !scope.fromTruth(x));
+}
+
+function initializerOf(scope: LossScope, e: ts.Identifier): ts.Expression | undefined {
+  const binding = scope.symbolOf(e);
+  return binding && ts.isVariableDeclaration(binding) ? binding.initializer : undefined;
+}
+
+/** The expression is yTrue or yPred itself (no derivation). */
+function isParameter(scope: LossScope, e: ts.Expression, which: 'truth' | 'pred'): boolean {
+  const binding = which === 'truth' ? scope.truth : scope.pred;
+  return binding !== undefined && ts.isIdentifier(e) && scope.symbolOf(e) === binding;
+}
+
+/** A log somewhere inside the expression, or in what a variable it names was bound to. */
+function containsLog(scope: LossScope, e: ts.Node, depth = 0): boolean {
+  if (depth > 6) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const call = scope.tfCall(node);
+      const op = call?.op ?? call?.name;
+      if (op === 'log' || op === 'logSoftmax' || op === 'log1p') found = true;
+    }
+    if (ts.isIdentifier(node)) {
+      const binding = scope.symbolOf(node);
+      if (binding && ts.isVariableDeclaration(binding) && binding.initializer && containsLog(scope, binding.initializer, depth + 1)) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(e);
+  return found;
 }
 
 /** clipByValue(x, ε, 1 - ε): bounds inside [0, 1]. */
@@ -56,9 +160,45 @@ function isUnitInterval(bounds: readonly ts.Expression[]): boolean {
 }
 
 function isSpatialAxes(e: ts.Expression): boolean {
-  return ts.isArrayLiteralExpression(e) && e.elements.map((x) => x.getText()).join(',') === '1,2,3';
+  if (!ts.isArrayLiteralExpression(e)) return false;
+  const axes = e.elements.map((x) => x.getText()).join(',');
+  return axes === '1,2,3' || axes === '1,2';
 }
 
 function isLastAxis(e: ts.Expression): boolean {
   return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && e.operand.getText() === '1';
+}
+
+export interface TaskTag {
+  task?: Task;
+  /** `[batch, width]` or `[batch]` from the tag. */
+  batch?: number;
+  width?: number;
+}
+
+/** `@lossTask categorical [8, 10]` in a comment: the task and the sample shape, where given. */
+export function parseTaskTag(comment: string): TaskTag | undefined {
+  const match = /@lossTask\s+([\w-]+)(?:\s*\[\s*(\d+)\s*(?:,\s*(\d+)\s*)?(?:,[\d\s,]*)?\])?/.exec(comment);
+  if (!match) return undefined;
+  const tag: TaskTag = {};
+  if (isTask(match[1])) tag.task = match[1];
+  const batch = match[2] === undefined ? undefined : Number(match[2]);
+  // Only [batch, width] names a width: a segmentation mask's [batch, h, w, 1] gives its batch.
+  const width = match[3] === undefined || /,[\d\s]*,/.test(match[0]) ? undefined : Number(match[3]);
+  if (batch !== undefined && batch >= 1 && batch <= 4096) tag.batch = batch;
+  if (width !== undefined && width >= 1 && width <= 4096) tag.width = width;
+  return tag;
+}
+
+/**
+ * The `@lossTask` tag in the JSDoc comment right before `offset` (where a loss's declaration
+ * starts), if there is one: only keywords and blanks may sit between the comment and the offset.
+ */
+export function taskTagBefore(text: string, offset: number): TaskTag | undefined {
+  const before = text.slice(Math.max(0, offset - 4000), offset);
+  const end = before.lastIndexOf('*/');
+  // Keywords, and the name and type of a const bound to an arrow function, may sit between them.
+  if (end < 0 || !/^\s*((export|default|async|function|const|let|var|declare)\b\s*)*([\w$]+\s*(:[^=;{}]*)?=\s*)?$/.test(before.slice(end + 2))) return undefined;
+  const start = before.lastIndexOf('/**', end);
+  return start < 0 ? undefined : parseTaskTag(before.slice(start, end));
 }

@@ -19,11 +19,13 @@ export interface CheckContext {
   perfect: TensorPair;
   alternatives: TensorPair[];
   boundaries: TensorPair[];
+  /** Predictions across scales (see TaskSamples.scales). */
+  scales: TensorPair;
   batch: number;
 }
 
-export function createContext(loss: LossFn, task: Task, seed: number, batch?: number): CheckContext {
-  const samples = samplesFor(task, batch === undefined ? { seed } : { seed, batch });
+export function createContext(loss: LossFn, task: Task, seed: number, batch?: number, width?: number): CheckContext {
+  const samples = samplesFor(task, { seed, ...(batch === undefined ? {} : { batch }), ...(width === undefined ? {} : { width }) });
   const pair = (p: SamplePair): TensorPair => ({ name: p.name, yTrue: toTensor(p.yTrue), yPred: toTensor(p.yPred) });
   const typical = pair(samples.typical);
   return {
@@ -34,12 +36,13 @@ export function createContext(loss: LossFn, task: Task, seed: number, batch?: nu
     perfect: pair(samples.perfect),
     alternatives: samples.alternatives.map(pair),
     boundaries: samples.boundaries.map(pair),
+    scales: pair(samples.scales),
     batch: typical.yTrue.shape[0] ?? 1,
   };
 }
 
 export function disposeContext(ctx: CheckContext): void {
-  for (const p of [ctx.typical, ctx.perfect, ...ctx.alternatives, ...ctx.boundaries]) tf.dispose([p.yTrue, p.yPred]);
+  for (const p of [ctx.typical, ctx.perfect, ...ctx.alternatives, ...ctx.boundaries, ctx.scales]) tf.dispose([p.yTrue, p.yPred]);
 }
 
 export function result(id: CheckId, status: CheckStatus, message: string, value?: number): Omit<CheckResult, 'ms'> {

@@ -1,21 +1,28 @@
 // The runtime checks of one loss, in order, each timed (DESIGN.md "Check ids"). Runs inside the
 // worker: the loss is the user's code.
-import * as tf from '@tensorflow/tfjs';
 import type { CheckId, CheckResult, Task } from '../report';
 import { checkMinimumAtPerfect, checkZeroAtPerfect } from './at-perfect';
-import { callLoss, createContext, disposeContext, formatNumber, lossValues, mean, result, type CheckContext, type LossFn } from './context';
+import { checkBackends } from './backends';
+import { checkBroadcast } from './broadcast';
+import { checkReference } from './compare-reference';
+import { callLoss, createContext, disposeContext, result, type CheckContext, type LossFn } from './context';
 import { checkDeterministic, checkFinite, checkNonNegative, checkRunsAndReturns, checkShape } from './evaluate';
 import { checkFit } from './fit';
 import { checkGradient as gradcheck } from './gradcheck';
 import { checkFiniteAtBoundaries, checkGradient, checkGradientFinite } from './gradient';
 import { checkNoLeak } from './leaks';
-import { referenceLoss, type ReferenceName } from './reference';
+import { checkMonotone } from './monotone';
+import type { ReferenceSpec } from './reference';
 
 export interface CheckOptions {
   task: Task;
   seed: number;
   batch?: number;
-  reference?: ReferenceName;
+  /** The width of the samples' last axis (features, classes); default: the task preset's. */
+  width?: number;
+  reference?: ReferenceSpec;
+  /** Compare cpu with wasm (the backends check); default true. */
+  backends?: boolean;
 }
 
 type Outcome = Omit<CheckResult, 'ms'>;
@@ -38,13 +45,13 @@ export async function runChecks(loss: LossFn, options: CheckOptions): Promise<Ch
     for (const id of ids) results.push({ id, status: 'skip', message: why, ms: 0 });
   };
 
-  const ctx = createContext(loss, options.task, options.seed, options.batch);
+  const ctx = createContext(loss, options.task, options.seed, options.batch, options.width);
   try {
     const started = performance.now();
     const first = checkRunsAndReturns(ctx);
     const ms = round(performance.now() - started);
     results.push({ ...first.runs, ms }, { ...first.returns, ms: 0 });
-    const rest: CheckId[] = ['shape', 'finite', 'finite-at-boundaries', 'zero-at-perfect', 'minimum-at-perfect', 'non-negative', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'deterministic', 'fit'];
+    const rest: CheckId[] = ['shape', 'broadcast', 'finite', 'finite-at-boundaries', 'zero-at-perfect', 'minimum-at-perfect', 'monotone', 'non-negative', 'gradient', 'gradient-finite', 'gradcheck', 'no-leak', 'deterministic', 'backends', 'fit'];
     if (options.reference) rest.push('reference');
     if (!first.output || first.returns.status === 'fail') {
       skipAll(rest, first.runs.status === 'fail' ? 'the loss does not run' : 'the loss does not return a tf.Tensor');
@@ -52,22 +59,30 @@ export async function runChecks(loss: LossFn, options: CheckOptions): Promise<Ch
     }
     const output = first.output;
     await timed('shape', () => checkShape(ctx, output.shape));
+    await timed('broadcast', () => checkBroadcast(ctx));
     await timed('finite', () => checkFinite(ctx));
     await timed('finite-at-boundaries', () => checkFiniteAtBoundaries(ctx));
     await timed('zero-at-perfect', () => checkZeroAtPerfect(ctx));
     await timed('minimum-at-perfect', () => checkMinimumAtPerfect(ctx));
+    await timed('monotone', () => checkMonotone(ctx));
     await timed('non-negative', () => checkNonNegative(ctx));
     const gradient = await timed('gradient', () => checkGradient(ctx));
     if (gradient.status === 'fail') skipAll(['gradient-finite', 'gradcheck'], 'tfjs cannot differentiate the loss');
-    else {
+    else if (gradient.status === 'warn' && gradient.value === undefined) {
+      // No path from yPred to the result: there is no gradient to be finite, and nothing to check.
+      skipAll(['gradient-finite'], 'the loss does not depend on yPred, so it has no gradient to check');
+      await timed('gradcheck', () => runGradcheck(ctx));
+    } else {
       await timed('gradient-finite', () => checkGradientFinite(ctx));
       await timed('gradcheck', () => runGradcheck(ctx));
     }
     await timed('no-leak', () => checkNoLeak(ctx));
     await timed('deterministic', () => checkDeterministic(ctx));
+    if (options.backends === false) skipAll(['backends'], 'not asked for');
+    else await timed('backends', () => checkBackends(ctx));
     await timed('fit', () => checkFit(ctx, options.seed));
     const reference = options.reference;
-    if (reference) await timed('reference', () => compareWithReference(ctx, reference));
+    if (reference) await timed('reference', () => checkReference(ctx, reference));
     return results;
   } finally {
     disposeContext(ctx);
@@ -77,16 +92,6 @@ export async function runChecks(loss: LossFn, options: CheckOptions): Promise<Ch
 function runGradcheck(ctx: CheckContext): Outcome {
   const outcome = gradcheck((yTrue, yPred) => callLoss(ctx.loss, { yTrue, yPred }), ctx.typical.yTrue, ctx.typical.yPred);
   return result('gradcheck', outcome.status, outcome.message, outcome.value);
-}
-
-/** The batch mean of the loss next to the same of a tfjs built-in. */
-function compareWithReference(ctx: CheckContext, name: ReferenceName): Outcome {
-  const ours = mean(lossValues(ctx.loss, ctx.typical));
-  const theirs = mean(tf.tidy(() => referenceLoss(name)(ctx.typical.yTrue, ctx.typical.yPred).dataSync() as Float32Array));
-  const relative = Math.abs(ours - theirs) / Math.max(Math.abs(theirs), 1e-12);
-  const summary = `batch mean ${formatNumber(ours)} vs ${name} ${formatNumber(theirs)}`;
-  if (relative <= 1e-3) return result('reference', 'pass', `${summary}: the same within 0.1%`, ours / theirs);
-  return result('reference', 'warn', `${summary}: ${(relative * 100).toFixed(1)}% apart (ratio ${formatNumber(ours / theirs)})`, ours / theirs);
 }
 
 function round(ms: number): number {

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { compileName, referenceLoss, REFERENCE_NAMES, type ReferenceName } from './reference';
+import { referenceFor } from '../run/check-file';
+import { compileName, formatReference, parseReference, referenceLoss, REFERENCE_NAMES, type ReferenceName } from './reference';
 
 function values(name: ReferenceName, t: number[][], p: number[][]): number[] {
   return tf.tidy(() => Array.from(referenceLoss(name)(tf.tensor2d(t), tf.tensor2d(p)).dataSync()));
@@ -139,5 +140,31 @@ describe('reference losses', () => {
     assert.notDeepStrictEqual(values('hinge', [[1, 0]], [[0.3, 0.5]]), Array.from(evaluated.dataSync()));
     tf.dispose([x, y, evaluated]);
     model.dispose();
+  });
+});
+
+describe('--reference NAME[:PARAM]', () => {
+  it('parses a name, and a parameter where the built-in takes one', () => {
+    assert.deepStrictEqual(parseReference('mse'), { name: 'mse' });
+    assert.deepStrictEqual(parseReference('huber:1.5'), { name: 'huber', param: 1.5 });
+    for (const bad of ['mse:2', 'huber:', 'huber:-1', 'huber:x', 'nope', 'huber:1:2']) assert.strictEqual(typeof parseReference(bad), 'string', bad);
+    assert.strictEqual(formatReference({ name: 'huber', param: 1.5 }), 'huber (δ = 1.5)');
+  });
+
+  it('uses Huber with the delta given', () => {
+    const at3 = (delta?: number): number => tf.tidy(() => referenceLoss('huber', delta)(tf.tensor2d([[0]]), tf.tensor2d([[3]])).dataSync()[0] as number);
+    assert.ok(Math.abs(at3() - 2.5) < 1e-6);
+    assert.ok(Math.abs(at3(1.5) - (1.5 * 3 - 0.5 * 1.5 * 1.5)) < 1e-6);
+  });
+
+  it("maps a factory's numeric parameter onto the built-in's; an explicit one wins", () => {
+    const factory = { kind: 'factory' as const, factoryParams: [{ name: 'delta', defaultText: '1.5', value: 1.5 }] };
+    assert.strictEqual(referenceFor('huber', factory), 'huber:1.5');
+    assert.strictEqual(referenceFor('huber', factory, [2]), 'huber:2', 'the sliders\' value');
+    assert.strictEqual(referenceFor('huber:3', factory), 'huber:3');
+    assert.strictEqual(referenceFor('huber', { kind: 'factory', factoryParams: [{ name: 't', defaultText: '1.0', value: 1 }] }), 'huber:1');
+    assert.strictEqual(referenceFor('mse', factory), 'mse');
+    assert.strictEqual(referenceFor('huber', { kind: 'loss', factoryParams: [] }), 'huber');
+    assert.strictEqual(referenceFor('huber', { kind: 'factory', factoryParams: [{ name: 'gamma', defaultText: '2', value: 2 }, { name: 'alpha', defaultText: '0.25', value: 0.25 }] }), 'huber');
   });
 });

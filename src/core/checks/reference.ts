@@ -8,6 +8,35 @@ import type { LossFn } from './gradcheck';
 export const REFERENCE_NAMES = ['mse', 'mae', 'huber', 'logcosh', 'bce', 'cce', 'sparse-cce', 'hinge', 'kld', 'poisson', 'cosine'] as const;
 export type ReferenceName = (typeof REFERENCE_NAMES)[number];
 
+/** The one numeric parameter a built-in takes (`--reference huber:1.5`), its name and default. */
+export const REFERENCE_PARAMETERS: Partial<Record<ReferenceName, { name: string; symbol: string; default: number }>> = {
+  huber: { name: 'delta', symbol: 'δ', default: 1 },
+};
+
+export interface ReferenceSpec {
+  name: ReferenceName;
+  /** The built-in's parameter; undefined: its default. */
+  param?: number;
+}
+
+/** `NAME` or `NAME:PARAM` (`huber:1.5`); a sentence saying what is wrong otherwise. */
+export function parseReference(text: string): ReferenceSpec | string {
+  const [name, param, ...rest] = text.split(':');
+  if (!(REFERENCE_NAMES as readonly string[]).includes(name ?? '') || rest.length > 0) return `one of ${REFERENCE_NAMES.join(', ')}, optionally with :PARAM (huber:1.5), not '${text}'`;
+  const spec = { name: name as ReferenceName };
+  if (param === undefined) return spec;
+  const parameter = REFERENCE_PARAMETERS[spec.name];
+  if (!parameter) return `${spec.name} takes no parameter, so not '${text}'`;
+  const value = Number(param);
+  if (param.trim() === '' || !Number.isFinite(value) || value <= 0) return `${spec.name}'s ${parameter.name} must be a positive number, not '${param}'`;
+  return { ...spec, param: value };
+}
+
+export function formatReference(spec: ReferenceSpec): string {
+  const parameter = REFERENCE_PARAMETERS[spec.name];
+  return parameter && spec.param !== undefined ? `${spec.name} (${parameter.symbol} = ${spec.param})` : spec.name;
+}
+
 /** tfjs's epsilon on cpu and wasm. */
 const EPSILON = 1e-7;
 
@@ -15,11 +44,11 @@ const clip = (x: tf.Tensor, low: number, high: number): tf.Tensor => tf.clipByVa
 const lastAxis = (x: tf.Tensor): number => x.shape[x.shape.length - 1] ?? 1;
 
 /** Keras' per-sample form: each loss reduces the last axis, as tfjs-layers' losses do. */
-const LAST_AXIS_LOSSES: Record<ReferenceName, LossFn> = {
+const LAST_AXIS_LOSSES: Record<ReferenceName, (yTrue: tf.Tensor, yPred: tf.Tensor, param?: number) => tf.Tensor> = {
   mse: (t, p) => tf.metrics.meanSquaredError(t, p),
   mae: (t, p) => tf.metrics.meanAbsoluteError(t, p),
-  // tf.losses.huberLoss, delta 1, element by element; tfjs-layers has no Huber.
-  huber: (t, p) => tf.mean(tf.losses.huberLoss(t, p, undefined, 1, tf.Reduction.NONE), -1),
+  // tf.losses.huberLoss, delta 1 unless given, element by element; tfjs-layers has no Huber.
+  huber: (t, p, delta = 1) => tf.mean(tf.losses.huberLoss(t, p, undefined, delta, tf.Reduction.NONE), -1),
   // tf.losses.hingeLoss maps labels 0/1 to -1/1 (tfjs-layers' 'hinge' does not: see compileName).
   hinge: (t, p) => tf.mean(tf.losses.hingeLoss(t, p, undefined, tf.Reduction.NONE), -1),
   // tfjs-layers' logcosh: log(cosh(x)) = x + softplus(-2x) - log 2, which does not overflow.
@@ -62,12 +91,12 @@ function categoricalCrossentropy(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
  * differs, 1e-7 vs 1e-4). Inputs of rank 3 and more (segmentation masks) are reduced over the last
  * axis as Keras does, then averaged over the remaining axes: the batch mean is the one model.fit sees.
  */
-export function referenceLoss(name: ReferenceName): LossFn {
+export function referenceLoss(name: ReferenceName, param?: number): LossFn {
   const loss = LAST_AXIS_LOSSES[name];
   if (!loss) throw new RangeError(`referenceLoss: unknown reference '${String(name)}'; one of ${REFERENCE_NAMES.join(', ')}`);
   return (yTrue, yPred) =>
     tf.tidy(() => {
-      const perSample = loss(yTrue, yPred);
+      const perSample = loss(yTrue, yPred, param);
       const rest = Array.from({ length: perSample.rank - 1 }, (_, i) => i + 1);
       return rest.length === 0 ? perSample : tf.mean(perSample, rest);
     });

@@ -19,7 +19,7 @@ function rows(t: SampleTensor): number[][] {
 }
 
 function pairs(s: TaskSamples): SamplePair[] {
-  return [s.typical, s.perfect, ...s.alternatives, ...s.boundaries];
+  return [s.typical, s.perfect, ...s.alternatives, ...s.boundaries, s.scales];
 }
 
 /** Every array of every pair, as bytes: "bit-identical" means exactly this. */
@@ -119,6 +119,41 @@ describe('task presets', () => {
     // float32 spacing near 1000 is 6.1e-5: the residual is 1000 within that.
     assert.ok(Array.from(large.yPred.values).every((v, i) => Math.abs(Math.abs(v - (large.yTrue.values[i] as number)) - 1000) <= 1.3e-4));
     assert.ok(s.boundaries.some((b) => b.yPred.values.every((v, i) => v === b.yTrue.values[i])));
+  });
+
+  it('regression: residuals across scales, 1e-3 to 1e3, of both signs, crossing a threshold at any scale', () => {
+    for (const seed of [1, 2]) {
+      const s = samplesFor('regression', { seed });
+      const residuals = Array.from(s.scales.yPred.values, (v, i) => v - (s.scales.yTrue.values[i] as number));
+      const magnitudes = residuals.map(Math.abs);
+      assert.ok(Math.min(...magnitudes) < 2e-3 && Math.max(...magnitudes) > 900, `${Math.min(...magnitudes)} … ${Math.max(...magnitudes)}`);
+      assert.ok(residuals.some((r) => r > 1) && residuals.some((r) => r < -1));
+      for (const threshold of [0.01, 0.1, 1, 10, 100]) assert.ok(magnitudes.some((m) => m < threshold) && magnitudes.some((m) => m > threshold), `${threshold}`);
+      assert.ok(s.alternatives.includes(s.alternatives.find((a) => a.name === s.scales.name) as SamplePair), 'also an alternative');
+    }
+  });
+
+  for (const task of PROBABILITY_TASKS) {
+    it(`${task}: confidently wrong (p(true) ≤ 1e-3) and confidently right predictions among the scales`, () => {
+      const s = samplesFor(task, { seed: 4 });
+      const target = s.perfect.yPred;
+      const cols = task === 'binary' || task === 'segmentation' ? 1 : (target.shape[target.shape.length - 1] as number);
+      const trueProbability = Array.from({ length: target.values.length / cols }, (_, r) => {
+        const row = Array.from(target.values.subarray(r * cols, (r + 1) * cols));
+        const p = s.scales.yPred.values[r * cols + (cols === 1 ? 0 : row.indexOf(1))] as number;
+        return cols === 1 && row[0] === 0 ? 1 - p : p;
+      });
+      assert.ok(trueProbability.some((p) => p <= 1e-3) && trueProbability.some((p) => p >= 1 - 1e-3), `${Math.min(...trueProbability)} … ${Math.max(...trueProbability)}`);
+      if (cols > 1) for (const row of rows(s.scales.yPred)) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+    });
+  }
+
+  it('makes the width asked for: features, classes or outputs', () => {
+    assert.deepStrictEqual(samplesFor('categorical', { width: 10, batch: 8 }).typical.yPred.shape, [8, 10]);
+    assert.deepStrictEqual(samplesFor('sparse', { width: 10 }).typical.yTrue.shape, [6, 1]);
+    assert.deepStrictEqual(samplesFor('regression', { width: 3 }).scales.yPred.shape, [6, 3]);
+    assert.deepStrictEqual(samplesFor('binary', { width: 3 }).typical.yTrue.shape, [6, 3]);
+    assert.throws(() => samplesFor('regression', { width: 0 }), /width must be an integer/);
   });
 
   it('gives every pair its own arrays: writing into one leaves the others as they were', () => {

@@ -25,6 +25,19 @@ export interface TaskSamples {
   alternatives: SamplePair[];
   /** Exact 0 and 1 probabilities, exact matches, large residuals: for finite-at-boundaries. */
   boundaries: SamplePair[];
+  /**
+   * Predictions across scales: residuals log-spaced from 1e-3 to 1e3 of both signs (regression), or
+   * the probability of the true class from confidently wrong (1e-4) to confidently right (1 − 1e-4).
+   * A threshold at any scale is crossed somewhere in it. Also among the alternatives.
+   */
+  scales: SamplePair;
+}
+
+export interface SampleOptions {
+  seed?: number;
+  batch?: number;
+  /** The width of the last axis: features (regression), classes (categorical, sparse), outputs (binary). */
+  width?: number;
 }
 
 /** Unlike the feature sizes (4, 5): equal sizes hide [N] against [N, 1] broadcasting bugs (DESIGN.md). */
@@ -67,27 +80,34 @@ function softmaxRows(rows: number, cols: number, next: () => number, scale = 2):
   return { shape: [rows, cols], values };
 }
 
-export function samplesFor(task: Task, options: { seed?: number; batch?: number } = {}): TaskSamples {
+/** The width of the last axis a task's predictions have by default. */
+export function defaultWidth(task: Task): number {
+  return task === 'regression' ? FEATURES : task === 'categorical' || task === 'sparse' ? CLASSES : 1;
+}
+
+export function samplesFor(task: Task, options: SampleOptions = {}): TaskSamples {
   const seed = options.seed ?? 1;
   const batch = options.batch ?? DEFAULT_BATCH;
+  const width = options.width ?? defaultWidth(task);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`samplesFor: seed must be an integer, got ${seed}`);
   if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`samplesFor: batch must be a positive integer, got ${batch}`);
+  if (!Number.isSafeInteger(width) || width < 1 || width > 4096) throw new RangeError(`samplesFor: width must be an integer from 1 to 4096, got ${width}`);
   const next = mulberry32(seed);
   switch (task) {
     case 'regression':
-      return regression(batch, next);
+      return regression(batch, width, next);
     case 'binary': {
       // Both classes in every batch of two or more: alternating labels in a seeded order.
-      const labels = shuffle(Array.from({ length: batch }, (_, i) => (i % 2 === 0 ? 1 : 0)), next);
-      const yTrue = tensor([batch, 1], (i) => labels[i] as number);
-      return probabilityTask(task, yTrue, yTrue, next);
+      const labels = shuffle(Array.from({ length: batch * width }, (_, i) => (i % 2 === 0 ? 1 : 0)), next);
+      const yTrue = tensor([batch, width], (i) => labels[i] as number);
+      return probabilityTask(task, yTrue, yTrue, next, true);
     }
     case 'categorical':
     case 'sparse': {
-      const classes = Array.from({ length: batch }, () => Math.floor(next() * CLASSES));
-      const oneHot = tensor([batch, CLASSES], (i) => (classes[Math.floor(i / CLASSES)] === i % CLASSES ? 1 : 0));
+      const classes = Array.from({ length: batch }, () => Math.floor(next() * width));
+      const oneHot = tensor([batch, width], (i) => (classes[Math.floor(i / width)] === i % width ? 1 : 0));
       const labels = task === 'sparse' ? tensor([batch, 1], (i) => classes[i] as number) : oneHot;
-      return probabilityTask(task, labels, oneHot, next);
+      return probabilityTask(task, labels, oneHot, next, false);
     }
     case 'segmentation': {
       // A 6×6 square of ones at a seeded place in each 16×16 mask, zeros elsewhere.
@@ -97,14 +117,23 @@ export function samplesFor(task: Task, options: { seed?: number; batch?: number 
         const left = Math.floor(next() * (SIDE - 6));
         for (let y = top; y < top + 6; y++) for (let x = left; x < left + 6; x++) yTrue.values[(b * SIDE + y) * SIDE + x] = 1;
       }
-      return probabilityTask(task, yTrue, yTrue, next);
+      return probabilityTask(task, yTrue, yTrue, next, true);
     }
   }
 }
 
-function regression(batch: number, next: () => number): TaskSamples {
-  const yTrue = tensor([batch, FEATURES], () => (next() * 2 - 1) * 2);
+/** n values log-spaced from `low` to `high`, in a seeded order. */
+function logSpaced(n: number, low: number, high: number, next: () => number): number[] {
+  const step = n > 1 ? Math.log(high / low) / (n - 1) : 0;
+  return shuffle(Array.from({ length: n }, (_, i) => low * Math.exp(step * i)), next);
+}
+
+function regression(batch: number, width: number, next: () => number): TaskSamples {
+  const yTrue = tensor([batch, width], () => (next() * 2 - 1) * 2);
   const noisy = map(yTrue, (v) => v + (next() * 2 - 1) * 0.8);
+  // Residuals from 1e-3 to 1e3, alternating signs: every scale a threshold may sit at is crossed.
+  const residuals = logSpaced(yTrue.values.length, 1e-3, 1e3, next);
+  const scales = pair('residuals from 1e-3 to 1e3 of both signs', yTrue, map(yTrue, (v, i) => v + (i % 2 === 0 ? 1 : -1) * (residuals[i] as number)));
   return {
     task: 'regression',
     typical: pair('typical predictions', yTrue, noisy),
@@ -114,12 +143,14 @@ function regression(batch: number, next: () => number): TaskSamples {
       pair('scaled by 0.5', yTrue, map(yTrue, (v) => v * 0.5)),
       pair('noisy', yTrue, noisy),
       pair('all zeros', yTrue, map(yTrue, () => 0)),
+      scales,
     ],
     boundaries: [
       pair('exact matches', yTrue, yTrue),
       pair('large residuals (±1000)', yTrue, map(yTrue, (v, i) => v + (i % 2 === 0 ? 1000 : -1000))),
       pair('zero targets and predictions', map(yTrue, () => 0), map(yTrue, () => 0)),
     ],
+    scales,
   };
 }
 
@@ -128,8 +159,10 @@ function regression(batch: number, next: () => number): TaskSamples {
  * same labels as probabilities (the one-hot rows for sparse). One column means independent
  * probabilities (sigmoid outputs); several mean softmax rows that sum to 1.
  */
-function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor, next: () => number): TaskSamples {
-  const cols = target.shape[target.shape.length - 1] as number;
+function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor, next: () => number, independent: boolean): TaskSamples {
+  const width = target.shape[target.shape.length - 1] as number;
+  // Independent probabilities (sigmoid outputs) are handled one element at a time, as one column.
+  const cols = independent ? 1 : width;
   const rows = target.values.length / cols;
   const random: SampleTensor = cols === 1 ? tensor(target.shape, () => LOW + (HIGH - LOW) * next()) : softmaxRows(rows, cols, next);
   // Half the labels, half random: near the labels, never equal. Softmax rows are squeezed into
@@ -144,6 +177,13 @@ function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor,
   const smoothed = map(target, (v) => 0.8 * v + 0.2 * (cols === 1 ? 0.5 : 1 / cols));
   // Exactly wrong: 1 − label for one column; each one-hot row moved by one class otherwise.
   const wrong = cols === 1 ? map(target, (v) => 1 - v) : map(target, (_, i) => at(target, Math.floor(i / cols) * cols + ((i % cols) + 1) % cols));
+  // p(true class) from 1e-4 (confidently wrong) to 1 − 1e-4 (confidently right), log-spaced on both
+  // sides of 0.5; the other classes share the rest in the proportions of the random rows.
+  const half = Math.ceil(rows / 2);
+  const wrongSide = logSpaced(half, 1e-4, 0.5, next);
+  const rightSide = logSpaced(rows - half, 1e-4, 0.5, next).map((q) => 1 - q);
+  const trueProbability = shuffle([...wrongSide, ...rightSide], next);
+  const scales = pair('p(true class) from 1e-4 to 1 − 1e-4', labels, spreadTrueProbability(target, random, cols, trueProbability));
   return {
     task,
     typical: pair('typical predictions', labels, typical),
@@ -153,6 +193,7 @@ function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor,
       pair('smoothed labels (0.8·labels + 0.2·uniform)', labels, smoothed),
       pair('random probabilities', labels, random),
       pair('typical predictions', labels, typical),
+      scales,
     ],
     boundaries: [
       pair('exact 0 and 1 probabilities, right', labels, target),
@@ -160,7 +201,28 @@ function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor,
       pair('all probabilities 0', labels, map(target, () => 0)),
       pair('all probabilities 1', labels, map(target, () => 1)),
     ],
+    scales,
   };
+}
+
+/**
+ * Predictions whose true class has probability `q[row]`: for one column, q where the label is 1 and
+ * 1 − q where it is 0; for softmax rows, q on the labelled class and 1 − q shared by the others in
+ * the proportions of `shares`' row.
+ */
+export function spreadTrueProbability(target: SampleTensor, shares: SampleTensor, cols: number, q: readonly number[]): SampleTensor {
+  if (cols === 1) return map(target, (v, i) => (v >= 0.5 ? (q[i] as number) : 1 - (q[i] as number)));
+  const out = map(target, () => 0);
+  for (let r = 0; r < target.values.length / cols; r++) {
+    const base = r * cols;
+    let others = 0;
+    for (let c = 0; c < cols; c++) if (at(target, base + c) < 0.5) others += at(shares, base + c);
+    const p = q[r] as number;
+    for (let c = 0; c < cols; c++) {
+      out.values[base + c] = at(target, base + c) >= 0.5 ? p : others > 0 ? ((1 - p) * at(shares, base + c)) / others : (1 - p) / (cols - 1);
+    }
+  }
+  return out;
 }
 
 /** Fisher–Yates with the seeded stream. */

@@ -1,7 +1,9 @@
 // The runtime checks of every loss of one file: bundle the module once, then run each loss in the
 // runner's worker. Used by the CLI and the extension alike.
 import type { LossInfo } from '../analyze';
-import type { CheckResult } from '../report';
+import { taskTagBefore, type TaskOption } from '../analyze/task';
+import { parseReference, REFERENCE_PARAMETERS } from '../checks/reference';
+import type { CheckResult, Range, Task } from '../report';
 import { bundleLoss } from './bundle';
 import type { LossRunner } from './runner';
 
@@ -9,14 +11,22 @@ export interface FileCheckOptions {
   seed: number;
   /** Samples per batch (default: the task preset's). */
   batch?: number;
+  /** `NAME` or `NAME:PARAM`; a factory's own parameter (huber's delta) is used where none is given. */
   reference?: string;
+  /**
+   * The task option the losses were analysed with: under `auto` (the default) a loss without a
+   * `@lossTask` tag that does not run on its preset is tried on the others.
+   */
+  task?: TaskOption;
   timeoutMs?: number;
   /** Arguments per factory name (the panel's sliders); none means the defaults. */
   factoryArgs?: Record<string, unknown[]>;
   /** Asked before each loss: true stops the file's remaining runs (the editor's Cancel). */
   cancelled?: () => boolean;
-  /** Told after each loss, with its checks and how long its run took. */
-  onLoss?: (name: string, checks: CheckResult[], ms: number) => void;
+  /** The file's own text, when `text` is the analysis's slice of it: the losses' ranges and tags refer to it. */
+  sourceText?: string;
+  /** Told after each loss, with its checks, how long its run took and the task it ran with. */
+  onLoss?: (name: string, checks: CheckResult[], ms: number, task: Task) => void;
 }
 
 /** Loss name → its checks, in the order of DESIGN.md's check ids. */
@@ -35,7 +45,7 @@ export async function checkFileLosses(
     if (options.cancelled?.()) break;
     if (loss.runSkip) {
       results.set(loss.name, [{ id: 'runs', status: 'skip', message: loss.runSkip, ms: 0 }]);
-      options.onLoss?.(loss.name, results.get(loss.name) ?? [], 0);
+      options.onLoss?.(loss.name, results.get(loss.name) ?? [], 0, loss.task);
       continue;
     }
     if (!bundle.ok) {
@@ -43,6 +53,10 @@ export async function checkFileLosses(
       continue;
     }
     const factoryArgs = options.factoryArgs?.[loss.name];
+    const source = options.sourceText ?? text;
+    const tag = source === undefined ? undefined : taskTagBefore(source, offsetOf(source, loss.range));
+    const batch = tag?.batch ?? options.batch;
+    const reference = options.reference === undefined ? undefined : referenceFor(options.reference, loss, factoryArgs);
     const outcome = await runner.run(
       {
         code: bundle.code,
@@ -50,15 +64,46 @@ export async function checkFileLosses(
         exportName: loss.exportName ?? loss.name,
         kind: loss.kind,
         task: loss.task,
+        autoTask: tag?.task === undefined && (options.task ?? 'auto') === 'auto',
         seed: options.seed,
-        ...(options.batch ? { batch: options.batch } : {}),
+        ...(batch ? { batch } : {}),
+        ...(tag?.width ? { width: tag.width } : {}),
         ...(factoryArgs ? { factoryArgs } : {}),
-        ...(options.reference ? { reference: options.reference } : {}),
+        ...(reference ? { reference } : {}),
       },
       options.timeoutMs,
     );
     results.set(loss.name, outcome.checks);
-    options.onLoss?.(loss.name, outcome.checks, outcome.ms);
+    options.onLoss?.(loss.name, outcome.checks, outcome.ms, outcome.task ?? loss.task);
   }
   return results;
+}
+
+/** The offset of a 0-based line and character in `text`. */
+function offsetOf(text: string, range: Range): number {
+  let offset = 0;
+  for (let line = 0; line < range.start.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset + range.start.character;
+}
+
+/**
+ * `--reference huber` for a factory `huber(delta = 1.5)`: the built-in with the factory's numeric
+ * parameter (the one named like the built-in's, else the only numeric one), so like is compared with
+ * like; `huber:1.5` given explicitly wins.
+ */
+export function referenceFor(reference: string, loss: Pick<LossInfo, 'kind' | 'factoryParams'>, factoryArgs?: unknown[]): string {
+  const spec = parseReference(reference);
+  if (typeof spec === 'string' || spec.param !== undefined || loss.kind !== 'factory') return reference;
+  const parameter = REFERENCE_PARAMETERS[spec.name];
+  if (!parameter) return reference;
+  const numeric = loss.factoryParams
+    .map((p, i) => ({ name: p.name, value: typeof factoryArgs?.[i] === 'number' ? (factoryArgs[i] as number) : p.value }))
+    .filter((p): p is { name: string; value: number } => typeof p.value === 'number' && Number.isFinite(p.value) && p.value > 0);
+  const named = numeric.find((p) => new RegExp(`^(${parameter.name}|threshold|t|d|c|k)$`, 'i').test(p.name));
+  const chosen = named ?? (numeric.length === 1 ? numeric[0] : undefined);
+  return chosen ? `${spec.name}:${chosen.value}` : reference;
 }

@@ -3,7 +3,7 @@
 // is terminated and replaced, and the run gets a failed check that says what happened.
 import { Worker } from 'worker_threads';
 import { findBuilt } from '../built-files';
-import type { CheckResult } from '../report';
+import type { CheckResult, Task } from '../report';
 import type { CheckJob, WorkerReply } from './protocol';
 
 export interface RunnerOptions {
@@ -19,6 +19,8 @@ export interface RunOutcome {
   checks: CheckResult[];
   /** The tfjs backend the checks ran on. */
   backend?: string;
+  /** The task preset the checks ran with, when the worker chose another than the job's. */
+  task?: Task;
   ms: number;
 }
 
@@ -118,7 +120,7 @@ export class LossRunner {
         resolve({ ...value, ms: performance.now() - started });
       };
       const onMessage = (reply: WorkerReply): void => {
-        if (reply.type === 'checks' && reply.id === id) finish({ checks: reply.checks, backend: reply.backend });
+        if (reply.type === 'checks' && reply.id === id) finish({ checks: reply.checks, backend: reply.backend, ...(reply.task ? { task: reply.task } : {}) });
         else if (reply.type === 'error' && reply.id === id) finish({ checks: [failure('runs', `the check worker failed: ${reply.message}`)] });
       };
       const onError = (error: Error & { code?: string }): void => {

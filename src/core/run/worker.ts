@@ -8,9 +8,11 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
 import { parentPort } from 'worker_threads';
-import { runChecks } from '../checks';
-import { REFERENCE_NAMES, type ReferenceName } from '../checks/reference';
-import type { CheckResult } from '../report';
+import { runChecks, type CheckOptions } from '../checks';
+import { DEFAULT_BATCH, defaultWidth } from '../checks/samples';
+import { parseReference } from '../checks/reference';
+import { expectedWidth, firstRunnableTask, tagFor, widthName } from '../checks/task-trial';
+import type { CheckResult, Task } from '../report';
 import { BUNDLE_EXPORTS, BUNDLE_TFJS } from './bundle-names';
 import { pickLoss } from './exports';
 import type { CheckJob, WorkerReply, WorkerRequest } from './protocol';
@@ -65,23 +67,63 @@ function resolveLoss(job: CheckJob): Loss | string {
   return pickLoss(exports, job) as Loss | string;
 }
 
-async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: string }> {
+async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: string; task: Task }> {
   const loss = resolveLoss(job);
-  if (typeof loss === 'string') return { checks: [{ id: 'runs', status: 'fail', message: loss, ms: 0 }], backend: tf.getBackend() };
-  const reference = (REFERENCE_NAMES as readonly string[]).includes(job.reference ?? '') ? (job.reference as ReferenceName) : undefined;
-  const options = { task: job.task, seed: job.seed, ...(job.batch ? { batch: job.batch } : {}), ...(reference ? { reference } : {}) };
-  let checks = await runChecks(loss, options);
+  if (typeof loss === 'string') return { checks: [{ id: 'runs', status: 'fail', message: loss, ms: 0 }], backend: tf.getBackend(), task: job.task };
+  const spec = job.reference ? parseReference(job.reference) : undefined;
+  const reference = typeof spec === 'object' ? spec : undefined;
+  const options: CheckOptions = {
+    task: job.task,
+    seed: job.seed,
+    ...(job.batch ? { batch: job.batch } : {}),
+    ...(job.width ? { width: job.width } : {}),
+    ...(reference ? { reference } : {}),
+  };
+  const outcome = await checksOnSomeTask(loss, job, options);
+  let checks = outcome.checks;
   if (tf.getBackend() !== 'cpu' && checks.some((c) => MISSING_KERNEL.test(c.message))) {
     // wasm lacks some kernels (UnsortedSegmentSum for the gradient of gather, Einsum…): run on cpu.
     await tf.setBackend('cpu');
     try {
-      checks = await runChecks(loss, options);
+      checks = await runChecks(loss, { ...options, task: outcome.task });
+      const runs = checks[0];
+      if (runs && outcome.note) runs.message = `${outcome.note} ${runs.message}`;
     } finally {
       await tf.setBackend(preferred);
     }
-    return { checks, backend: 'cpu' };
+    return { checks, backend: 'cpu', task: outcome.task };
   }
-  return { checks, backend: tf.getBackend() };
+  return { checks, backend: tf.getBackend(), task: outcome.task };
+}
+
+/**
+ * The checks on the job's task; when the loss does not run there: on the first other preset it runs
+ * on if `auto` chose the task, else with a hint at the width it expects.
+ */
+async function checksOnSomeTask(loss: Loss, job: CheckJob, options: CheckOptions): Promise<{ checks: CheckResult[]; task: Task; note?: string }> {
+  const checks = await runChecks(loss, options);
+  const runs = checks[0];
+  if (!runs || runs.id !== 'runs' || runs.status !== 'fail') return { checks, task: job.task };
+  const trial = { seed: job.seed, ...(job.batch ? { batch: job.batch } : {}), ...(job.width ? { width: job.width } : {}) };
+  if (job.autoTask) {
+    const other = firstRunnableTask(loss, job.task, trial);
+    if (other) {
+      const { width: _width, ...rest } = options;
+      const retried = await runChecks(loss, { ...rest, task: other });
+      const note = `auto chose ${job.task} from the loss's ops, but the loss throws on those samples; it runs on ${other} samples, so it is checked as ${other} (a @lossTask tag chooses).`;
+      const first = retried[0];
+      if (first) first.message = `${note} ${first.message}`;
+      return { checks: retried, task: other, note };
+    }
+  }
+  const width = expectedWidth(loss, job.task, trial);
+  if (width !== undefined) {
+    const batch = job.batch ?? DEFAULT_BATCH;
+    runs.message =
+      `${runs.message.replace(/\.+$/, '')}. It runs with ${width} ${widthName(job.task)} instead of ${job.width ?? defaultWidth(job.task)}: the loss expects yPred [${batch}, ${width}]. ` +
+      `Set the sample shape with ${tagFor(job.task, batch === width ? batch + 1 : batch, width)} above the loss.`;
+  }
+  return { checks, task: job.task };
 }
 
 async function main(): Promise<void> {
@@ -91,7 +133,7 @@ async function main(): Promise<void> {
   parentPort?.on('message', (request: WorkerRequest) => {
     if (request?.type !== 'check') return;
     check(request.job).then(
-      ({ checks, backend }) => post({ type: 'checks', id: request.id, checks, backend }),
+      ({ checks, backend, task }) => post({ type: 'checks', id: request.id, checks, backend, task }),
       (error: unknown) => post({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) }),
     );
   });
