@@ -61,13 +61,18 @@ export function deactivate(): void {
   // Everything is in context.subscriptions.
 }
 
-/** LL200 → README.md at the line of its entry in the codes table. */
+/**
+ * LL200 → the README at the line of its entry in the codes table. vsce stores it as readme.md in
+ * the .vsix, the source tree has README.md: take whichever name the extension's folder holds.
+ */
 function readmeLinks(extensionUri: vscode.Uri): (code: string) => vscode.Uri {
-  const readme = vscode.Uri.joinPath(extensionUri, 'README.md');
+  let readme: vscode.Uri | undefined;
   let lines: Map<string, number> | undefined;
   return (code) => {
-    if (!lines) {
+    if (!lines || !readme) {
       lines = new Map();
+      const name = readmeName(extensionUri.fsPath);
+      readme = vscode.Uri.joinPath(extensionUri, name);
       try {
         fs.readFileSync(readme.fsPath, 'utf8')
           .split('\n')
@@ -75,11 +80,20 @@ function readmeLinks(extensionUri: vscode.Uri): (code: string) => vscode.Uri {
             const anchor = /<a id="(ll\d{3})"><\/a>/.exec(line);
             if (anchor?.[1]) lines?.set(anchor[1], i + 1);
           });
-      } catch {
-        // no README next to the extension: the link opens the top of nothing; the code still shows
+      } catch (error) {
+        // The code still shows, without a line to go to.
+        console.warn(`Loss Lab: the README could not be read: ${(error as Error).message}`);
       }
     }
     const line = lines.get(code.toLowerCase());
     return line ? readme.with({ fragment: `L${line}` }) : readme;
   };
+}
+
+function readmeName(folder: string): string {
+  try {
+    return fs.readdirSync(folder).find((f) => f.toLowerCase() === 'readme.md') ?? 'README.md';
+  } catch {
+    return 'README.md'; // an unreadable folder: the link names the usual file, reading it reports the problem
+  }
 }

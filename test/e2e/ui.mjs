@@ -113,6 +113,25 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.screenshot({ path: path.join(results, 'workbench-diagnostics.png') });
     });
 
+    await test("a diagnostic's code links to its entry in the installed README", async () => {
+      // From the Problems panel, as a user clicks it: the link is the code (LL200) of the entry.
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'is a tensor used as a boolean' }).first();
+      await row.locator('a', { hasText: 'LL200' }).first().click({ timeout: 10_000 });
+      const tab = page.locator('.tab.active', { hasText: /readme\.md/i });
+      try {
+        await tab.waitFor({ timeout: 15_000 });
+        const missing = page.locator('text=/file was not found|could not be opened/i');
+        const entry = page.locator('.view-lines', { hasText: 'a tensor in a boolean context' }).first();
+        await Promise.race([missing.first().waitFor({ timeout: 15_000 }), entry.waitFor({ timeout: 15_000 })]);
+        if ((await missing.count()) > 0) throw new Error('the README link opens "file not found"');
+        return `opened ${(await tab.textContent())?.trim()} at its LL200 entry`;
+      } finally {
+        // Whatever happened, the next tests start from the code.
+        if (await tab.count()) await tab.locator('.codicon-close').click().catch(() => undefined);
+        await page.locator('.tab', { hasText: 'article.js' }).first().click().catch(() => undefined);
+      }
+    });
+
     await test('the Check CodeLens runs the checks and reports them', async () => {
       await page.locator('.codelens-decoration a', { hasText: /^Check$/ }).first().click();
       const toast = page.locator('.notification-toast', { hasText: /Loss Lab: all checks pass for meanSquaredError/ });
