@@ -12,12 +12,22 @@ import { LossQuickFixes } from './quickfix';
 import { LossRuntime } from './runtime';
 import { readSettings } from './settings';
 import { LossStatus } from './status';
-import { LossTests } from './testing';
+import { LossTests, type TestState } from './testing';
+import { Notices } from './notices';
+import type { CheckResult } from '../core/report';
 
-/** What activate() returns: for the integration tests, which cannot see a test controller's items otherwise. */
+/** What activate() returns: for the integration tests, which cannot see these through VS Code's API. */
 export interface LossLabApi {
   activationMs: number;
   testController: vscode.TestController;
+  /** The notifications shown so far, as `Loss Lab: message [Button]`. */
+  notices: readonly string[];
+  /** The status bar item's text ('' when hidden). */
+  statusText(): string;
+  /** The runtime check results the editor holds for a document (loss name → checks). */
+  resultsFor(uri: vscode.Uri): ReadonlyMap<string, readonly CheckResult[]> | undefined;
+  /** The last state the Testing view was given for an item id (`uri#loss` or `uri#loss#check`). */
+  testState(id: string): TestState;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLabApi {
@@ -27,11 +37,13 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
   const types = new AnalysisClient();
   const collection = vscode.languages.createDiagnosticCollection('lossLab');
   const documents = new LossDocuments({ lints, types }, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
-  const runtime = new LossRuntime(log);
+  const notices = new Notices();
+  const runtime = new LossRuntime(log, notices);
   const tests = new LossTests(documents, runtime);
   const panels = new PreviewPanels(context.extensionUri, documents, runtime, log);
   const selector = LOSS_LANGUAGES.map((language) => ({ language }));
   const lenses = new LossCodeLenses(documents);
+  const status = new LossStatus(documents, runtime);
 
   context.subscriptions.push(
     log,
@@ -42,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     tests,
     panels,
     lenses,
-    new LossStatus(documents, runtime),
+    status,
     vscode.languages.registerCodeLensProvider(selector, lenses),
     vscode.languages.registerCodeActionsProvider(selector, new LossQuickFixes(lints), { providedCodeActionKinds: LossQuickFixes.kinds }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
@@ -51,10 +63,17 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLab.task') && documents.reanalyzeAll()),
   );
-  registerCommands(context, { documents, tests, log, panels });
+  registerCommands(context, { documents, tests, log, panels, notices });
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, testController: tests.controller };
+  return {
+    activationMs,
+    testController: tests.controller,
+    notices: notices.shown,
+    statusText: () => status.text,
+    resultsFor: (uri) => runtime.resultsFor(uri),
+    testState: (id) => tests.stateOf(id),
+  };
 }
 
 export function deactivate(): void {

@@ -29,10 +29,17 @@ async function runCommand(page, title) {
 }
 
 async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget:not(.hidden) input', { timeout: 10_000 });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+  // A file the test just wrote may not be in Quick Open's index yet: ask again.
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget:not(.hidden) input', { timeout: 10_000 });
+    await page.keyboard.type(name);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+    if (attempt === 4) throw new Error(`${name} is not in Quick Open`);
+    await page.waitForTimeout(1000);
+  }
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
 }
@@ -62,7 +69,10 @@ function inkOf(frame, id) {
 export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, makeProfile, installExtension, startCodeServer }) {
   const outcomes = [];
   let page;
+  // E2E_UI_ONLY=regex runs only the UI tests whose names match (and the ones they need, by the caller's choice).
+  const only = process.env.E2E_UI_ONLY ? new RegExp(process.env.E2E_UI_ONLY) : undefined;
   const test = async (name, body) => {
+    if (only && !only.test(name)) return;
     const started = performance.now();
     try {
       const detail = await body();
@@ -134,7 +144,7 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
 
     await test('the Check CodeLens runs the checks and reports them', async () => {
       await page.locator('.codelens-decoration a', { hasText: /^Check$/ }).first().click();
-      const toast = page.locator('.notification-toast', { hasText: /Loss Lab: all checks pass for meanSquaredError/ });
+      const toast = page.locator('.notification-toast', { hasText: /Loss Lab: meanSquaredError: \d+ checks pass/ });
       await toast.waitFor({ timeout: 60_000 });
       await runCommand(page, 'Testing: Focus on Test Explorer View');
       await page.locator('.test-explorer .monaco-list-row', { hasText: 'article.js' }).first().waitFor({ timeout: 15_000 });
@@ -180,6 +190,46 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.keyboard.type(' export const twiceMae = (yTrue, yPred) => tf.mul(2, meanAbsoluteError(yTrue, yPred));');
       frame = await panelFrame(page);
       await frame.waitForFunction((n) => Number(document.getElementById('curves')?.dataset.drawings) > n, before, { timeout: 30_000 });
+    });
+
+    await test('a check result is dropped when the text changes (edit, then File: Revert)', async () => {
+      fs.writeFileSync(path.join(workspace, 'stale.ts'), "import * as tf from '@tensorflow/tfjs';\n\n/** Sums over the batch: one value per column, a wrong shape. */\nexport const columnSums = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor => tf.sum(tf.square(tf.sub(yTrue, yPred)), 0);\n");
+      await page.locator('.tab', { hasText: 'article.js' }).first().click();
+      await openFile(page, 'stale.ts');
+      const failedGlyph = page.locator('.testing-run-glyph.codicon-testing-failed-icon, .codicon-testing-failed-icon');
+      const inline = page.locator('.test-message-inline-content', { hasText: /shape/ });
+      // The editor scrolls sideways to show a long inline message: work from its ends, by keyboard.
+      const editor = page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first();
+      const typeAtEnd = async (text) => {
+        await editor.click();
+        await page.keyboard.press('Control+End');
+        await page.keyboard.type(text);
+      };
+      const check = async () => {
+        await editor.click();
+        await page.keyboard.press('Control+Home');
+        await page.locator('.codelens-decoration a', { hasText: /^Check$/ }).first().click({ timeout: 30_000 });
+        await failedGlyph.first().waitFor({ timeout: 60_000 });
+        await inline.first().waitFor({ timeout: 15_000 });
+      };
+      const gone = async (after) => {
+        for (let i = 0; i < 50 && ((await failedGlyph.count()) > 0 || (await inline.count()) > 0); i++) await page.waitForTimeout(200);
+        if ((await failedGlyph.count()) > 0 || (await inline.count()) > 0) throw new Error(`the old result is still shown after ${after}`);
+      };
+      await check();
+      await page.screenshot({ path: path.join(results, 'workbench-stale-before.png') });
+      await typeAtEnd('// edited');
+      await gone('an edit');
+      await page.screenshot({ path: path.join(results, 'workbench-stale-after-edit.png') });
+      await runCommand(page, 'File: Revert File');
+      await page.waitForTimeout(500);
+      await check();
+      await typeAtEnd('// again');
+      await page.keyboard.press('Escape');
+      await check();
+      await runCommand(page, 'File: Revert File');
+      await gone('File: Revert');
+      await page.locator('.tab', { hasText: 'article.js' }).first().click();
     });
 
     await test('the panel comes back on its loss after the window reloads', async () => {
@@ -243,5 +293,6 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
     server?.stop();
     fs.rmSync(profile.dir, { recursive: true, force: true });
   }
+
   return outcomes;
 }
