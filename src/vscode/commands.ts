@@ -79,6 +79,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('lossLab.gradientCheck', async (uri?: vscode.Uri, name?: string) => {
     const found = await target(deps, uri, name, 'cursor');
     if (!found) return;
+    // The panel's gradient check, per element, at once; the host's checks and their verdict follow.
+    deps.panels.show(found.doc, found.losses[0] as LossInfo, 'gradcheck');
     const results = await deps.tests.runLosses(found.doc, found.losses);
     for (const [loss, checks] of results) {
       const gradcheck = checks.find((c) => c.id === 'gradcheck') ?? checks.find((c) => c.status === 'fail');

@@ -44,6 +44,8 @@ function stubScript(theme: 'light' | 'dark', state: unknown): string {
   const theme = ${JSON.stringify(THEMES[theme])};
   for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
   document.addEventListener('DOMContentLoaded', () => document.body.classList.add(${JSON.stringify(`vscode-${theme}`)}));
+  // tsx names the functions it compiles with a __name helper; page.evaluate sends them here without it.
+  window.__name = (f) => f;
   window.__posted = [];
   window.__state = ${JSON.stringify(state ?? null)};
   let acquired = false;

@@ -30,6 +30,12 @@ export function baselinesFor(dataset: DatasetName, task: Task): Baseline[] {
 
 const CLASS_COLORS = ['user', 'orange', 'green'] as const;
 
+/** The run's timing, labelled beside the trial's (TRIAL_EPOCHS_LABEL): the same runEpoch wall time, under other conditions. */
+export const RUN_EPOCHS_LABEL = 'ms/epoch in this run (last 5 epochs, drawn as they come)';
+
+/** A message as the end of a sentence: no doubled full stop. */
+const sentence = (text: string): string => text.trim().replace(/[.;:\s]+$/, '');
+
 export class TrainingView {
   private readonly lossChart: ScatterChart;
   private readonly metricChart: ScatterChart;
@@ -45,12 +51,14 @@ export class TrainingView {
     window.addEventListener('loss-lab-theme', () => this.redraw());
   }
 
-  start(baseline: Baseline): void {
+  start(baseline: Baseline, measuring: boolean): void {
     this.epochs = [];
     this.data = undefined;
     this.baselineLabel = BASELINE_LABELS[baseline];
-    element('train-backend').textContent = 'Backend: measuring…';
+    element('train-backend').textContent = measuring ? 'Backend: timing webgl, wasm and cpu…' : 'Backend: starting…';
+    delete element('train-backend').dataset.difference;
     element('train-progress').textContent = '';
+    element('train-progress').classList.remove('problem');
     element('train-charts').hidden = false;
     this.redraw();
   }
@@ -62,11 +70,23 @@ export class TrainingView {
     this.redraw();
   }
 
-  showBackend(backend: string, renderer: string, reason: string, trials: BackendTrial[]): void {
-    const failed = trials.filter((t) => t.msPerEpoch === null).map((t) => `${t.backend}: ${t.error ?? 'unavailable'}`);
+  showBackend(reply: { backend: string; renderer: string; reason: string; trials: BackendTrial[]; difference?: string; kept?: boolean }): void {
+    const failed = reply.trials.filter((t) => t.msPerEpoch === null).map((t) => `${t.backend}: ${sentence(t.error ?? 'unavailable')}`);
     const box = element('train-backend');
-    box.dataset.backend = backend;
-    box.textContent = `Backend: ${backend} (${renderer}): ${reason}.${failed.length ? ` Not used: ${failed.join('; ')}.` : ''}`;
+    box.dataset.backend = reply.backend;
+    box.dataset.kept = String(reply.kept === true);
+    if (reply.difference) box.dataset.difference = reply.difference;
+    const why = reply.kept ? `kept from this panel's earlier trial (${sentence(reply.reason)}); Re-time to measure again` : sentence(reply.reason);
+    box.textContent = [`Backend: ${reply.backend} (${reply.renderer}): ${why}.`, ...(failed.length ? [`Not used: ${failed.join('; ')}.`] : []), ...(reply.difference ? [`Note: ${sentence(reply.difference)}.`] : [])].join(' ');
+  }
+
+  /** A run that cannot train: one message where the charts were. */
+  fail(message: string): void {
+    element('train-charts').hidden = true;
+    element('train-backend').textContent = '';
+    const progress = element('train-progress');
+    progress.textContent = message;
+    progress.classList.add('problem');
   }
 
   addEpoch(report: EpochView, total: number): void {
@@ -75,13 +95,14 @@ export class TrainingView {
     const msPerEpoch = recent.reduce((sum, e) => sum + e.ms, 0) / recent.length;
     const metric = (v: number | null): string => (v === null ? 'not finite' : formatNumber(v));
     element('train-progress').textContent =
-      `epoch ${report.epoch}/${total} · ${msPerEpoch.toFixed(1)} ms/epoch · ${this.data?.metricName ?? 'metric'}: your loss ${metric(report.user.metric)}, ${this.baselineLabel} ${metric(report.baseline.metric)}`;
+      `epoch ${report.epoch}/${total} · ${msPerEpoch.toFixed(1)} ${RUN_EPOCHS_LABEL} · ${this.data?.metricName ?? 'metric'}: your loss ${metric(report.user.metric)}, ${this.baselineLabel} ${metric(report.baseline.metric)}`;
     element('train-progress').dataset.msPerEpoch = msPerEpoch.toFixed(2);
     this.redraw();
   }
 
   finish(message: string): void {
-    element('train-progress').textContent = `${element('train-progress').textContent} · ${message}`;
+    const progress = element('train-progress');
+    progress.textContent = progress.textContent ? `${progress.textContent} · ${message}` : message;
   }
 
   /** The last epoch's numbers, for the page's state and its tests. */
