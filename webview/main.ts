@@ -2,7 +2,7 @@
 // keeps its state through VS Code's getState/setState, and runs the user's loss only in Web Workers
 // (loss-worker.ts): one on a CPU backend for curves and gradient checks, one for training.
 import { dispatch, hostMessage, type HostMessage, type Handlers, type PageMessage, type PanelLoss, type PanelSettings } from '../src/protocol';
-import { followTheme } from './charts';
+import { describeCharts, followTheme } from './charts';
 import { LossWorker, type WorkerSource } from './loss-worker';
 import { CurvesView } from './views/curves';
 import { element, say } from './views/dom';
@@ -378,4 +378,4 @@ element('manage-trust', HTMLButtonElement).addEventListener('click', () => vscod
 vscode.postMessage({ type: 'ready' });
 
 /** For the page's tests and the benchmark: what the training view shows, as numbers. */
-(globalThis as Record<string, unknown>).lossLabPanel = { training: () => trainingView.summary() };
+(globalThis as Record<string, unknown>).lossLabPanel = { training: () => trainingView.summary(), charts: describeCharts };
