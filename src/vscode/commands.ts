@@ -61,6 +61,29 @@ async function checkAndSummarize(deps: CommandDeps, doc: vscode.TextDocument, lo
   return Object.fromEntries(results);
 }
 
+/** One line per task preset in the picker: what the sample tensors are. */
+const TASK_DETAILS: Record<'auto' | (typeof TASKS)[number], string> = {
+  auto: "From a @lossTask tag, else from what the loss does (log or clip to (0, 1): probabilities; reductions over axes 1–3: segmentation), else regression",
+  regression: 'Real values: yTrue and yPred [6, 4], with large residuals among the boundary samples',
+  binary: 'Labels 0 or 1 [6, 1] against probabilities in (0, 1), and exact 0 and 1 at the boundaries',
+  categorical: 'One-hot labels [6, 5] against softmax rows',
+  sparse: 'Integer class labels [6, 1] against softmax rows [6, 5]',
+  segmentation: 'Masks [6, 16, 16, 1] against per-pixel probabilities',
+};
+
+/** untitled:<folder>/<name>.ts, with a number added while a file or an open editor has that name. */
+async function untitledFor(name: string): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  for (let n = 1; ; n++) {
+    const file = `${name}${n === 1 ? '' : n}.ts`;
+    const uri = folder ? vscode.Uri.joinPath(folder, file) : vscode.Uri.file(`/${file}`);
+    const untitled = folder ? uri.with({ scheme: 'untitled' }) : vscode.Uri.from({ scheme: 'untitled', path: file });
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === untitled.toString() || d.uri.toString() === uri.toString());
+    const exists = folder ? await vscode.workspace.fs.stat(uri).then(() => true, () => false) : false;
+    if (!open && !exists) return untitled;
+  }
+}
+
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const register = (id: string, run: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
@@ -138,14 +161,17 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       { placeHolder: 'A loss to start from: every template passes every check' },
     );
     if (!picked) return;
-    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: picked.template.body });
-    await vscode.window.showTextDocument(doc);
+    // An untitled editor named after the loss (focalLoss.ts), not after its first line.
+    const name = /export (?:function|const) (\w+)/.exec(picked.template.body)?.[1] ?? 'loss';
+    const doc = await vscode.workspace.openTextDocument(await untitledFor(name));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), picked.template.body));
   });
 
   register('lossLab.selectTask', async () => {
     const current = vscode.workspace.getConfiguration('lossLab').get<string>('task', 'auto');
     const picked = await vscode.window.showQuickPick(
-      ['auto', ...TASKS].map((task) => ({ label: task, description: task === current ? 'current' : undefined })),
+      (['auto', ...TASKS] as const).map((task) => ({ label: task, description: task === current ? 'current' : undefined, detail: TASK_DETAILS[task] })),
       { placeHolder: 'Task preset for the sample tensors (a @lossTask tag on a loss wins)' },
     );
     if (!picked) return;
