@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { installCodeServer, installExtension, makeProfile, startCodeServer } from '../../scripts/code-server.mjs';
+import { runStartTest } from './start.mjs';
 import { runUiTests } from './ui.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -108,6 +109,7 @@ async function main() {
   const vsix = process.env.E2E_VSIX ?? path.join(ROOT, 'loss-lab.vsix');
   if (!fs.existsSync(vsix)) throw new Error('loss-lab.vsix is missing: run npm run package first');
   const ui = await runUiTests({ vsix, results: RESULTS, launchBrowser, workspaceCopy, makeProfile, installExtension, startCodeServer });
+  if (!process.env.E2E_UI_ONLY) ui.push(await runStartTest({ launchBrowser }));
   for (const [name, ok, detail] of ui) console.log(`  ${ok ? '✔' : '✗'} UI: ${name}${detail ? ` (${detail})` : ''}`);
   failed ||= ui.some(([, ok]) => !ok);
   const passed = ui.filter(([, ok]) => ok).length;
