@@ -48,13 +48,17 @@ export function installExtension(profile, vsix) {
   if (result.status !== 0) throw new Error(`installing ${vsix} failed: ${result.stderr || result.stdout}`);
 }
 
-/** Starts code-server on a free loopback port; resolves once it answers. */
-export async function startCodeServer(profile, folder, { port = 0, trust = false, log = false } = {}) {
+/**
+ * Starts code-server on loopback; resolves once it answers. `port`: the one to try first (a busy
+ * one gives way to a free one: see `port` in the result). `workspaceTrust`: VS Code's trust checks
+ * stay on (a new folder asks whether to trust it); off by default, as for the tests and the demo.
+ */
+export async function startCodeServer(profile, folder, { port = 0, workspaceTrust = false, log = false } = {}) {
   const chosen = await freePort(port);
   const args = [
     '--bind-addr', `127.0.0.1:${chosen}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
     '--user-data-dir', profile.userData, '--extensions-dir', profile.extensions, '--config', path.join(profile.dir, 'config.yaml'),
-    ...(trust ? [] : ['--disable-workspace-trust']), folder,
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']), folder,
   ];
   const child = spawn(CODE_SERVER, args, { env: env(profile), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];

@@ -45,7 +45,7 @@ describe('the host ↔ panel protocol', () => {
   it('calls the handler of the message type and drops the rest with a reason', () => {
     const seen: string[] = [];
     const dropped: string[] = [];
-    const handlers: Handlers<PageMessage> = { ready: () => seen.push('ready'), log: (m) => seen.push(`${m.level}: ${m.message}`) };
+    const handlers: Handlers<PageMessage> = { ready: () => seen.push('ready'), log: (m) => seen.push(`${m.level}: ${m.message}`), manageTrust: () => seen.push('manageTrust') };
     for (const data of [{ type: 'ready' }, { type: 'log', level: 'warn', message: 'slow' }, { type: 'ready', extra: 1 }, { type: 'reveal' }]) {
       dispatch(pageMessage, handlers, data, (error) => dropped.push(error));
     }
@@ -56,7 +56,7 @@ describe('the host ↔ panel protocol', () => {
   });
 
   it('types a handler table over every host message', () => {
-    const handlers: Handlers<HostMessage> = { init: () => undefined, loss: () => undefined, noLoss: () => undefined, settings: () => undefined, train: () => undefined };
+    const handlers: Handlers<HostMessage> = { init: () => undefined, loss: () => undefined, noLoss: () => undefined, settings: () => undefined, train: () => undefined, reveal: () => undefined };
     assert.deepEqual(Object.keys(handlers).sort(), [...hostMessage.def.options.map((o) => o.def.shape.type.def.values[0] as string)].sort());
   });
 

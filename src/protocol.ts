@@ -48,6 +48,8 @@ const panelLoss = z.object({
   code: z.nullable(text(20_000_000)),
   /** Why there is no code, said to the user. */
   problem: z.optional(text(5000)),
+  /** The workspace is not trusted: the page offers VS Code's Manage Workspace Trust instead of charts. */
+  untrusted: z.optional(z.boolean()),
   /** The host's last runtime checks of this loss, if any ran. */
   checks: list(checkResult, CHECK_IDS.length),
   /** Increases with every edit of the document: the page drops stale work. */
@@ -78,6 +80,8 @@ export const hostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings'), settings: panelSettings }),
   /** The Train command: show the training section and start a run. */
   z.object({ type: z.literal('train') }),
+  /** Scrolls a section into view (the Gradient check CodeLens shows the gradient check). */
+  z.object({ type: z.literal('reveal'), section: z.enum(['curves', 'gradcheck', 'training']) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessage>;
 
@@ -86,6 +90,8 @@ export const pageMessage = z.discriminatedUnion('type', [
   /** The page listens: the host sends init and the current loss only after this. */
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: text(5000) }),
+  /** The user pressed Manage Workspace Trust in an untrusted workspace's panel. */
+  z.object({ type: z.literal('manageTrust') }),
 ]);
 export type PageMessage = z.infer<typeof pageMessage>;
 

@@ -47,7 +47,10 @@ export function panelHtml(o: PanelHtmlOptions): string {
   <h1 id="loss-name">Loss Lab</h1>
   <p id="loss-where" class="muted">Waiting for the editor…</p>
   <p id="loss-checks" class="muted"></p>
-  <p id="problem" class="problem" role="alert" hidden></p>
+  <div id="problem-box" class="problem" role="alert" hidden>
+    <p id="problem"></p>
+    <p><button id="manage-trust" type="button" hidden>Manage Workspace Trust</button></p>
+  </div>
 </header>
 <main>
 <section id="sliders-box" class="card" aria-labelledby="sliders-title" hidden>
@@ -69,9 +72,9 @@ export function panelHtml(o: PanelHtmlOptions): string {
   <div id="influence-chart-box" class="chart small"><canvas id="influence-chart" role="img" aria-label="Influence against the residual, with MSE and MAE"></canvas></div>
 </section>
 <section id="gradcheck" class="card" aria-labelledby="gradcheck-title">
-  <h2 id="gradcheck-title">Gradient check</h2>
+  <h2 id="gradcheck-title" tabindex="-1">Gradient check</h2>
   <p id="gradcheck-status" class="status"></p>
-  <p><span id="gradcheck-meta" class="muted"></span> <button id="recheck" type="button">Check again</button></p>
+  <p><span id="gradcheck-meta" class="muted"></span> <button id="recheck" type="button" disabled>Check again</button></p>
   <div class="chart small"><canvas id="gradcheck-chart" role="img" aria-label="Autodiff against central differences, per element"></canvas></div>
   <div class="scroll short"><table id="gradcheck-table"></table></div>
 </section>
@@ -81,8 +84,11 @@ export function panelHtml(o: PanelHtmlOptions): string {
     <label>Data <select id="dataset"></select></label>
     <label>Baseline <select id="baseline"></select></label>
     <label>Epochs <input id="epochs" type="number" min="1" max="1000" value="60"></label>
-    <button id="train" type="button">Train</button>
-    <button id="stop" type="button" disabled>Stop</button>
+    <span class="buttons">
+      <button id="train" type="button" disabled>Train</button>
+      <button id="stop" type="button" disabled>Stop</button>
+    </span>
+    <button id="retime" type="button" class="secondary" title="Time webgl, wasm and cpu again, then train on the fastest" disabled>Re-time backends</button>
   </div>
   <p id="dataset-hint" class="muted"></p>
   <p id="train-backend" class="muted"></p>

@@ -2,7 +2,7 @@
 // keeps its state through VS Code's getState/setState, and runs the user's loss only in Web Workers
 // (loss-worker.ts): one on a CPU backend for curves and gradient checks, one for training.
 import { dispatch, hostMessage, type HostMessage, type Handlers, type PageMessage, type PanelLoss, type PanelSettings } from '../src/protocol';
-import { followTheme } from './charts';
+import { describeCharts, followTheme } from './charts';
 import { LossWorker, type WorkerSource } from './loss-worker';
 import { CurvesView } from './views/curves';
 import { element, say } from './views/dom';
@@ -12,6 +12,7 @@ import { BASELINE_LABELS, DATASET_LABELS, TrainingView, baselinesFor, datasetFor
 import type { DatasetName } from './worker/datasets';
 import type { Baseline, LossRef } from './worker/protocol';
 import type { WasmFiles } from './worker/backends';
+import type { Backend } from '../src/protocol';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -29,6 +30,8 @@ interface PanelState {
   dataset?: DatasetName;
   baseline?: Baseline;
   epochs?: number;
+  /** The backend the trial chose (lossLab.panel.backend = auto), kept while the panel lives. */
+  trial?: { backend: Backend; reason: string };
 }
 
 const vscode = acquireVsCodeApi();
@@ -50,7 +53,14 @@ const sliders = new Sliders((args, values) => {
 });
 
 let settings: PanelSettings = { backend: 'auto', seed: 1, timeoutMs: 5000 };
-let source: Promise<WorkerSource> | undefined;
+/**
+ * Our worker script, once init says where it is. A message may come before init (the host's
+ * queue after the page was recreated): work it starts waits here instead of failing for good.
+ */
+let giveSource: ((loading: Promise<WorkerSource>) => void) | undefined;
+const source = new Promise<WorkerSource>((resolve) => {
+  giveSource = resolve;
+});
 let current: PanelLoss | undefined;
 let currentArgs: (number | null)[] = [];
 interface TrainingRun {
@@ -93,11 +103,14 @@ function workersFor(code: string): Promise<Workers> {
   if (pool?.code === code) return pool.ready;
   const old = pool;
   const report = (level: 'warn' | 'error', message: string): void => log(level, message);
-  const ready = (source ?? Promise.reject(new Error('the page has no worker script yet'))).then((loaded) => ({
+  const ready = source.then((loaded) => ({
     curves: new LossWorker(loaded, 'curves', code, report),
     training: new LossWorker(loaded, 'training', code, report),
   }));
-  pool = { code, ready };
+  const entry = { code, ready };
+  pool = entry;
+  // A failure is not kept: the next request for this code tries again.
+  ready.catch(() => pool === entry && (pool = undefined));
   if (training && training.code !== code) stopTraining('the loss changed: train again to see the new one');
   old?.ready.then((w) => [w.curves, w.training].forEach((worker) => worker.dispose()), () => undefined);
   return ready;
@@ -171,17 +184,19 @@ function startTraining(): void {
   const epochs = Math.max(1, Math.min(1000, Math.round(Number(element('epochs', HTMLInputElement).value) || 60)));
   Object.assign(state, { dataset, baseline, epochs });
   saveState();
-  trainingView.start(baseline);
+  const kept = settings.backend === 'auto' ? state.trial : undefined;
+  trainingView.start(baseline, settings.backend === 'auto' && !kept);
   setTraining(true);
   // Replies of an earlier run (stopped, replaced) arrive late: each callback checks it is still this run.
   const ready = workersFor(loss.code);
   const run: TrainingRun = { code: loss.code };
   training = run;
-  const request = { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed } as const;
-  const end = (message: string): void => {
+  const request = { type: 'train', loss: lossRef(), dataset, labels: loss.task === 'sparse' ? 'sparse' : 'one-hot', baseline, epochs, backend: settings.backend, seed: settings.seed, ...(kept ? { kept } : {}) } as const;
+  const end = (message: string, failed = false): void => {
     if (training !== run) return;
     training = undefined;
-    trainingView.finish(message);
+    if (failed) trainingView.fail(message);
+    else trainingView.finish(message);
     setTraining(false);
   };
   ready.then((w) => {
@@ -193,21 +208,38 @@ function startTraining(): void {
         if (training !== run) return reply.type === 'done';
         if (reply.type === 'data') trainingView.showData(reply.data);
         else if (reply.type === 'backend') {
-          trainingView.showBackend(reply.backend, reply.renderer, reply.reason, reply.trials);
-          log('info', `training ${loss.name} on ${reply.backend} (${reply.renderer}): ${reply.reason}`);
+          trainingView.showBackend(reply);
+          if (settings.backend === 'auto' && !reply.kept && reply.trials.some((t) => t.msPerEpoch !== null)) {
+            state.trial = { backend: reply.backend, reason: reply.reason };
+            saveState();
+          }
+          log('info', `training ${loss.name} on ${reply.backend} (${reply.renderer}): ${reply.kept ? 'kept from the earlier trial' : reply.reason}`);
         } else if (reply.type === 'epoch') trainingView.addEpoch(reply.report, epochs);
         else if (reply.type === 'done') end(reply.stopped ? 'stopped' : 'done');
         return reply.type === 'done';
       },
       (message) => {
-        if (training === run) log('warn', `training ${loss.name}: ${message}`);
-        end(`failed: ${message}`);
+        if (training !== run) return;
+        log('warn', `training ${loss.name}: ${message}`);
+        // A loss that cannot train says so itself; anything else may be the backend's fault: time them again next run.
+        if (!/^Your loss cannot train/.test(message)) forgetTrial();
+        end(/^Your loss cannot train/.test(message) ? message : `Training failed: ${message}`, true);
       },
       // A run may take minutes, but each epoch answers: a worker silent this long is stuck in the loss.
       TRAINING_SILENCE * settings.timeoutMs,
     );
     if (run.stopRequested) w.training.stop(run.id);
-  }, (error: Error) => end(`failed: ${error.message}`));
+  }, (error: Error) => end(`Training could not start: ${error.message}`, true));
+}
+
+/** Re-time is for the measured choice only. */
+function showRetime(): void {
+  element('retime').hidden = settings.backend !== 'auto';
+}
+
+function forgetTrial(): void {
+  delete state.trial;
+  saveState();
 }
 
 /** Asks the running training to stop: it ends at its next epoch (or as soon as it has started), with 'stopped'. */
@@ -228,9 +260,24 @@ function stopTraining(message?: string): void {
 }
 
 function setTraining(running: boolean): void {
-  element('train', HTMLButtonElement).disabled = running;
+  element('train', HTMLButtonElement).disabled = running || document.body.dataset.runnable !== 'true';
+  element('retime', HTMLButtonElement).disabled = running || document.body.dataset.runnable !== 'true';
   element('stop', HTMLButtonElement).disabled = !running;
   element('training').dataset.state = running ? 'running' : 'idle';
+}
+
+/** Why the loss cannot run, said once above everything, with VS Code's trust editor a click away when trust is the reason. */
+function showProblem(problem: string | undefined, untrusted: boolean): void {
+  element('problem-box').hidden = !problem;
+  say('problem', problem ?? '');
+  element('manage-trust', HTMLButtonElement).hidden = !untrusted;
+}
+
+/** Without code to run the cards are hidden and their buttons disabled: nothing looks as if it could run. */
+function setRunnable(runnable: boolean): void {
+  document.body.dataset.runnable = String(runnable);
+  element('recheck', HTMLButtonElement).disabled = !runnable;
+  if (!training) for (const id of ['train', 'retime']) element(id, HTMLButtonElement).disabled = !runnable;
 }
 
 function fillSelect(select: HTMLSelectElement, options: [string, string][], value: string | undefined): void {
@@ -266,15 +313,16 @@ function showLoss(loss: PanelLoss): void {
   say('loss-where', `${loss.file} · task ${loss.task}${loss.kind === 'factory' ? ' · factory' : ''}`);
   const failed = loss.checks.filter((c) => c.status === 'fail');
   say('loss-checks', loss.checks.length === 0 ? '' : failed.length === 0 ? `Checks: all ${loss.checks.length} pass or warn.` : `Checks failed: ${failed.map((c) => c.id).join(', ')}.`);
-  element('problem').hidden = !loss.problem;
-  say('problem', loss.problem ?? '');
-  document.body.dataset.runnable = String(loss.code !== null);
+  showProblem(loss.problem, loss.untrusted === true);
+  setRunnable(loss.code !== null);
   if (!sameParams) currentArgs = sliders.show(loss.params, state.args?.[keyOf(loss)]);
   if (!sameLoss) showTrainingControls(loss);
   if (unchanged) return;
   if (!loss.code) {
-    curvesView.clear(loss.problem ?? 'This loss cannot run here.');
+    // The problem above says why, once; the charts are hidden, not drawn empty.
+    curvesView.clear('');
     gradcheckView.clear('');
+    stopTraining();
     return;
   }
   requestCurves();
@@ -284,8 +332,12 @@ function showLoss(loss: PanelLoss): void {
 const handlers: Handlers<HostMessage> = {
   init: (message) => {
     settings = message.settings;
-    source ??= loadSource(message.workerUrl, message.wasmUrl);
-    source.catch((error: Error) => log('error', `the worker script could not be loaded: ${error.message}`));
+    showRetime();
+    if (!giveSource) return; // a second init (the host resends after each 'ready'): the page already loads its worker
+    const loading = loadSource(message.workerUrl, message.wasmUrl);
+    loading.catch((error: Error) => log('error', `the worker script could not be loaded: ${error.message}`));
+    giveSource(loading);
+    giveSource = undefined;
   },
   loss: (message) => showLoss(message.loss),
   noLoss: (message) => {
@@ -294,26 +346,36 @@ const handlers: Handlers<HostMessage> = {
     say('loss-name', 'No loss');
     say('loss-where', message.reason);
     say('loss-checks', '');
-    element('problem').hidden = true;
-    document.body.dataset.runnable = 'false';
+    showProblem(undefined, false);
+    setRunnable(false);
     currentArgs = sliders.show([], undefined);
     curvesView.clear(message.reason);
     gradcheckView.clear('');
   },
   settings: (message) => {
     settings = message.settings;
+    showRetime();
   },
   train: () => {
     element('training').scrollIntoView({ block: 'start' });
     startTraining();
+  },
+  reveal: (message) => {
+    element(message.section).scrollIntoView({ block: 'start' });
+    if (message.section === 'gradcheck') element('gradcheck-title').focus({ preventScroll: true });
   },
 };
 
 window.addEventListener('message', (event: MessageEvent) => dispatch(hostMessage, handlers, event.data, (error) => log('warn', error)));
 element('train', HTMLButtonElement).addEventListener('click', startTraining);
 element('stop', HTMLButtonElement).addEventListener('click', requestStop);
+element('retime', HTMLButtonElement).addEventListener('click', () => {
+  forgetTrial();
+  startTraining();
+});
 element('recheck', HTMLButtonElement).addEventListener('click', () => runGradcheck());
+element('manage-trust', HTMLButtonElement).addEventListener('click', () => vscode.postMessage({ type: 'manageTrust' }));
 vscode.postMessage({ type: 'ready' });
 
 /** For the page's tests and the benchmark: what the training view shows, as numbers. */
-(globalThis as Record<string, unknown>).lossLabPanel = { training: () => trainingView.summary() };
+(globalThis as Record<string, unknown>).lossLabPanel = { training: () => trainingView.summary(), charts: describeCharts };

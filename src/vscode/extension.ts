@@ -12,12 +12,22 @@ import { LossQuickFixes } from './quickfix';
 import { LossRuntime } from './runtime';
 import { readSettings } from './settings';
 import { LossStatus } from './status';
-import { LossTests } from './testing';
+import { LossTests, type TestState } from './testing';
+import { Notices } from './notices';
+import type { CheckResult } from '../core/report';
 
-/** What activate() returns: for the integration tests, which cannot see a test controller's items otherwise. */
+/** What activate() returns: for the integration tests, which cannot see these through VS Code's API. */
 export interface LossLabApi {
   activationMs: number;
   testController: vscode.TestController;
+  /** The notifications shown so far, as `Loss Lab: message [Button]`. */
+  notices: readonly string[];
+  /** The status bar item's text ('' when hidden). */
+  statusText(): string;
+  /** The runtime check results the editor holds for a document (loss name → checks). */
+  resultsFor(uri: vscode.Uri): ReadonlyMap<string, readonly CheckResult[]> | undefined;
+  /** The last state the Testing view was given for an item id (`uri#loss` or `uri#loss#check`). */
+  testState(id: string): TestState;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLabApi {
@@ -27,11 +37,13 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
   const types = new AnalysisClient();
   const collection = vscode.languages.createDiagnosticCollection('lossLab');
   const documents = new LossDocuments({ lints, types }, collection, readmeLinks(context.extensionUri), () => readSettings().task, log);
-  const runtime = new LossRuntime(log);
+  const notices = new Notices();
+  const runtime = new LossRuntime(log, notices);
   const tests = new LossTests(documents, runtime);
   const panels = new PreviewPanels(context.extensionUri, documents, runtime, log);
   const selector = LOSS_LANGUAGES.map((language) => ({ language }));
   const lenses = new LossCodeLenses(documents);
+  const status = new LossStatus(documents, runtime);
 
   context.subscriptions.push(
     log,
@@ -42,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     tests,
     panels,
     lenses,
-    new LossStatus(documents, runtime),
+    status,
     vscode.languages.registerCodeLensProvider(selector, lenses),
     vscode.languages.registerCodeActionsProvider(selector, new LossQuickFixes(lints), { providedCodeActionKinds: LossQuickFixes.kinds }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
@@ -51,23 +63,35 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLab.task') && documents.reanalyzeAll()),
   );
-  registerCommands(context, { documents, tests, log, panels });
+  registerCommands(context, { documents, tests, log, panels, notices });
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, testController: tests.controller };
+  return {
+    activationMs,
+    testController: tests.controller,
+    notices: notices.shown,
+    statusText: () => status.text,
+    resultsFor: (uri) => runtime.resultsFor(uri),
+    testState: (id) => tests.stateOf(id),
+  };
 }
 
 export function deactivate(): void {
   // Everything is in context.subscriptions.
 }
 
-/** LL200 → README.md at the line of its entry in the codes table. */
+/**
+ * LL200 → the README at the line of its entry in the codes table. vsce stores it as readme.md in
+ * the .vsix, the source tree has README.md: take whichever name the extension's folder holds.
+ */
 function readmeLinks(extensionUri: vscode.Uri): (code: string) => vscode.Uri {
-  const readme = vscode.Uri.joinPath(extensionUri, 'README.md');
+  let readme: vscode.Uri | undefined;
   let lines: Map<string, number> | undefined;
   return (code) => {
-    if (!lines) {
+    if (!lines || !readme) {
       lines = new Map();
+      const name = readmeName(extensionUri.fsPath);
+      readme = vscode.Uri.joinPath(extensionUri, name);
       try {
         fs.readFileSync(readme.fsPath, 'utf8')
           .split('\n')
@@ -75,11 +99,20 @@ function readmeLinks(extensionUri: vscode.Uri): (code: string) => vscode.Uri {
             const anchor = /<a id="(ll\d{3})"><\/a>/.exec(line);
             if (anchor?.[1]) lines?.set(anchor[1], i + 1);
           });
-      } catch {
-        // no README next to the extension: the link opens the top of nothing; the code still shows
+      } catch (error) {
+        // The code still shows, without a line to go to.
+        console.warn(`Loss Lab: the README could not be read: ${(error as Error).message}`);
       }
     }
     const line = lines.get(code.toLowerCase());
     return line ? readme.with({ fragment: `L${line}` }) : readme;
   };
+}
+
+function readmeName(folder: string): string {
+  try {
+    return fs.readdirSync(folder).find((f) => f.toLowerCase() === 'readme.md') ?? 'README.md';
+  } catch {
+    return 'README.md'; // an unreadable folder: the link names the usual file, reading it reports the problem
+  }
 }

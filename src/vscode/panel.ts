@@ -13,7 +13,7 @@ import type { Log } from './log';
 import type { LossRuntime } from './runtime';
 import { readSettings } from './settings';
 
-export type PanelMode = 'curves' | 'training';
+export type PanelMode = 'curves' | 'gradcheck' | 'training';
 export const PANEL_TYPE = 'lossLab.preview';
 /** After the last edit: bundling on every keystroke would only be thrown away. */
 const EDIT_DELAY_MS = 400;
@@ -30,6 +30,8 @@ export class PreviewPanels implements vscode.Disposable {
   private target: Target | undefined;
   private ready = false;
   private trainWhenReady = false;
+  /** A section to scroll to once the page shows the loss (the Gradient check CodeLens). */
+  private revealWhenReady: 'gradcheck' | undefined;
   private sent = 0;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -63,13 +65,17 @@ export class PreviewPanels implements vscode.Disposable {
     );
   }
 
-  /** Opens (or reveals) the panel on a loss; 'training' also starts a training run. */
+  /** Opens (or reveals) the panel on a loss; 'training' also starts a training run, 'gradcheck' scrolls to the gradient check. */
   show(doc: vscode.TextDocument, loss: LossInfo, mode: PanelMode): void {
     this.target = { uri: doc.uri.toString(), name: loss.name };
     if (mode === 'training') this.trainWhenReady = true;
+    this.revealWhenReady = mode === 'gradcheck' ? 'gradcheck' : undefined;
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
-      void this.sendLoss();
+      // A hidden panel's page is gone (no retainContextWhenHidden): revealing it loads a new page,
+      // which says 'ready' and is sent init and the loss then. A visible one gets the loss now.
+      const visible = this.panel.visible;
+      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      if (visible) void this.sendLoss();
     } else {
       this.adopt(vscode.window.createWebviewPanel(PANEL_TYPE, `Loss Lab: ${loss.name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {}));
     }
@@ -102,8 +108,13 @@ export class PreviewPanels implements vscode.Disposable {
         void this.sendLoss();
       },
       log: (message) => this.log[message.level](`panel: ${message.message}`),
+      manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage'),
     };
     this.panelDisposables = [
+      // Hidden, the page is dropped: nothing may be posted until the new page says 'ready'.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible && this.panel === panel) this.ready = false;
+      }),
       panel.webview.onDidReceiveMessage((data: unknown) => dispatch(pageMessage, handlers, data, (error) => this.log.warn(`panel: ${error}`))),
       panel.onDidDispose(() => {
         if (this.panel !== panel) return;
@@ -155,7 +166,7 @@ export class PreviewPanels implements vscode.Disposable {
     if (turn !== this.sent || !this.panel) return;
     if (bundle) this.log.info(`panel: bundled ${loss.name} in ${Math.round(bundle.ms)} ms`);
     const problem = !trusted
-      ? 'This workspace is not trusted: the panel runs losses (curves, gradient check, training) only in a trusted workspace. Manage Workspace Trust to allow it.'
+      ? 'This workspace is not trusted, so Loss Lab runs no loss here (curves, gradient check, training). Static analysis still works.'
       : loss.runSkip
         ? loss.runSkip
         : bundle && !bundle.ok
@@ -174,6 +185,7 @@ export class PreviewPanels implements vscode.Disposable {
         params: loss.factoryParams.map((p) => ({ name: clip(p.name, 200), defaultText: clip(p.defaultText, 500), ...(p.value === undefined || !Number.isFinite(p.value) ? {} : { value: p.value }) })),
         code: bundle?.ok ? bundle.code : null,
         ...(problem ? { problem: clip(problem, 5000) } : {}),
+        ...(trusted ? {} : { untrusted: true }),
         checks: checksForPanel(this.runtime.resultsFor(doc.uri)?.get(loss.name) ?? []),
         version: doc.version,
       },
@@ -181,6 +193,10 @@ export class PreviewPanels implements vscode.Disposable {
     if (this.trainWhenReady) {
       this.trainWhenReady = false;
       if (bundle?.ok) this.post({ type: 'train' });
+    }
+    if (this.revealWhenReady) {
+      this.post({ type: 'reveal', section: this.revealWhenReady });
+      this.revealWhenReady = undefined;
     }
   }
 

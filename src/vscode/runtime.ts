@@ -7,6 +7,7 @@ import { checkFileLosses } from '../core/run/check-file';
 import { LossRunner } from '../core/run/runner';
 import { analysisPath } from './documents';
 import type { Log } from './log';
+import type { Notices } from './notices';
 import { readSettings } from './settings';
 
 export type CheckResults = Map<string, CheckResult[]>;
@@ -15,16 +16,32 @@ export class LossRuntime implements vscode.Disposable {
   private runner: LossRunner | undefined;
   private readonly results = new Map<string, CheckResults>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly dropped = new vscode.EventEmitter<vscode.Uri>();
+  /** New results for a document, or its results dropped. */
   readonly onDidCheck = this.changed.event;
+  /** A document's results no longer describe its text (an edit, File: Revert). */
+  readonly onDidDrop = this.dropped.event;
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly log: Log) {}
+  constructor(private readonly log: Log, private readonly notices: Notices) {
+    this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0) this.drop(e.document.uri);
+    });
+  }
+
+  /** Forgets a document's results: they describe a text that is gone. */
+  private drop(uri: vscode.Uri): void {
+    if (!this.results.delete(uri.toString())) return;
+    this.dropped.fire(uri);
+    this.changed.fire(uri);
+  }
 
   /** Whether code may run here; if not, says so once, with a way to change it. */
   mayRun(): boolean {
     if (vscode.workspace.isTrusted) return true;
     this.log.info('a run was refused: the workspace is not trusted');
-    void vscode.window
-      .showWarningMessage('Loss Lab runs losses only in a trusted workspace. Static analysis still works here.', 'Manage Workspace Trust')
+    void this.notices
+      .show('warning', 'runs losses only in a trusted workspace. Static analysis still works here.', 'Manage Workspace Trust')
       .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
@@ -33,6 +50,7 @@ export class LossRuntime implements vscode.Disposable {
   async check(doc: vscode.TextDocument, losses: readonly LossInfo[], token?: vscode.CancellationToken, runModule?: string): Promise<CheckResults> {
     if (!this.mayRun() || losses.length === 0) return new Map();
     const settings = readSettings();
+    const version = doc.version;
     this.runner ??= new LossRunner({ timeoutMs: settings.timeoutMs });
     // One bundle for all the file's losses; each loss then runs in the warm worker.
     const results = await checkFileLosses(this.runner, analysisPath(doc), runModule ?? doc.getText(), losses, {
@@ -47,6 +65,8 @@ export class LossRuntime implements vscode.Disposable {
         this.log.info(`checked ${name} in ${Math.round(ms)} ms: ${failed.length ? `failed ${failed.join(', ')}` : 'all passed'}`);
       },
     });
+    // Results of a text that changed while they ran describe nothing on screen: not kept.
+    if (doc.version !== version) return results;
     const key = doc.uri.toString();
     this.results.set(key, new Map([...(this.results.get(key) ?? []), ...results]));
     this.changed.fire(doc.uri);
@@ -59,6 +79,8 @@ export class LossRuntime implements vscode.Disposable {
 
   dispose(): void {
     void this.runner?.dispose();
+    this.subscription.dispose();
     this.changed.dispose();
+    this.dropped.dispose();
   }
 }

@@ -1,8 +1,10 @@
-// The status bar item: the active file's losses and how their last checks went.
+// The status bar item: the active file's losses, how many of them were checked on this text and
+// how that went, and the errors in their code.
 import * as vscode from 'vscode';
 import type { LossDocuments } from './documents';
 import { isLossDocument } from './documents';
 import type { LossRuntime } from './runtime';
+import { errorsOf, statusLine } from './summary';
 
 export class LossStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('lossLab.status', vscode.StatusBarAlignment.Left, 50);
@@ -19,24 +21,28 @@ export class LossStatus implements vscode.Disposable {
     this.update();
   }
 
+  /** What the item shows, '' when hidden. */
+  get text(): string {
+    return this.shown ? this.item.text : '';
+  }
+
+  private shown = false;
+
   private update(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const analysis = doc && isLossDocument(doc) ? this.documents.latest(doc) : undefined;
     if (!doc || !analysis || analysis.losses.length === 0) {
       this.item.hide();
+      this.shown = false;
       return;
     }
-    const findings = analysis.losses.flatMap((l) => l.diagnostics).concat(analysis.diagnostics);
-    const errors = findings.filter((d) => d.severity === 'error').length;
     const results = this.runtime.resultsFor(doc.uri);
-    const checks = results ? [...results.values()].flat() : [];
-    const failed = checks.filter((c) => c.status === 'fail').length;
-    const count = analysis.losses.length;
-    const icon = errors + failed > 0 ? '$(error)' : checks.length > 0 ? '$(pass)' : '$(beaker)';
-    const checked = checks.length === 0 ? 'not run' : failed > 0 ? `${failed} failed` : 'checks pass';
-    this.item.text = `${icon} ${count} loss${count === 1 ? '' : 'es'}: ${errors} error${errors === 1 ? '' : 's'}, ${checked}`;
+    const line = statusLine(analysis.losses.map((loss) => ({ checks: results?.get(loss.name), errors: errorsOf(analysis, loss) })));
+    const icon = { error: '$(error)', warning: '$(warning)', pass: '$(pass)', none: '$(beaker)' }[line.level];
+    this.item.text = `${icon} ${line.text}`;
     this.item.tooltip = 'Loss Lab: click for the output (timings, runs)';
     this.item.show();
+    this.shown = true;
   }
 
   dispose(): void {

@@ -6,12 +6,20 @@ import { CHECK_IDS, type CheckResult } from '../core/report';
 import { toRange } from './convert';
 import { isLossDocument, type LossDocuments } from './documents';
 import type { LossRuntime } from './runtime';
+import { describeChecks, describeErrors, errorsOf } from './summary';
 
 const ID_SEPARATOR = '#';
+/** A loss item's id ends in ~N after its results were dropped N times (see unset). */
+const GENERATION = /~\d+$/;
+
+/** What the Testing view was last told about an item; 'passed (warn)' is a pass with a warning. */
+export type TestState = 'unset' | 'passed' | 'passed (warn)' | 'failed' | 'skipped';
 
 export class LossTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('lossLab', 'Loss Lab');
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly states = new Map<string, TestState>();
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly documents: LossDocuments, private readonly runtime: LossRuntime) {
     this.controller.createRunProfile('Run checks', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
@@ -19,13 +27,27 @@ export class LossTests implements vscode.Disposable {
       if (!item) await this.discoverWorkspace();
     };
     this.controller.refreshHandler = () => this.discoverWorkspace();
-    this.subscriptions.push(documents.onDidAnalyze((doc) => this.update(doc)));
+    this.subscriptions.push(
+      documents.onDidAnalyze((doc) => this.update(doc)),
+      // Results belong to a version of the text: an edit or File: Revert drops them (gutter, inline message, state).
+      runtime.onDidDrop((uri) => this.unset(uri)),
+    );
+  }
+
+  stateOf(id: string): TestState {
+    return this.states.get(id) ?? 'unset';
+  }
+
+  /** The id of a loss's item: the file, the loss, and the generation of its results. */
+  private itemId(uri: vscode.Uri, loss: string): string {
+    const generation = this.generations.get(uri.toString()) ?? 0;
+    return `${uri.toString()}${ID_SEPARATOR}${loss}${generation ? `~${generation}` : ''}`;
   }
 
   /** Runs the checks of some losses of a document, with the results shown here. */
   async runLosses(doc: vscode.TextDocument, losses: readonly LossInfo[], token?: vscode.CancellationToken): Promise<Map<string, CheckResult[]>> {
     const fileItem = this.fileItem(doc.uri, await this.documents.analysisOf(doc).then((a) => a.losses));
-    const items = losses.map((l) => fileItem.children.get(itemId(doc.uri, l.name))).filter((i): i is vscode.TestItem => i !== undefined);
+    const items = losses.map((l) => fileItem.children.get(this.itemId(doc.uri, l.name))).filter((i): i is vscode.TestItem => i !== undefined);
     const run = this.controller.createTestRun(new vscode.TestRunRequest(items), `Loss Lab: ${losses.map((l) => l.name).join(', ')}`, true);
     try {
       return await this.execute(run, doc, losses, items, token);
@@ -55,7 +77,7 @@ export class LossTests implements vscode.Disposable {
         const analysis = await this.documents.analysisOf(doc);
         const losses = analysis.losses.filter((l) => names.has(l.name));
         const fileItem = this.fileItem(uri, analysis.losses);
-        const items = losses.map((l) => fileItem.children.get(itemId(uri, l.name))).filter((i): i is vscode.TestItem => i !== undefined);
+        const items = losses.map((l) => fileItem.children.get(this.itemId(uri, l.name))).filter((i): i is vscode.TestItem => i !== undefined);
         await this.execute(run, doc, losses, items, token);
       }
     } finally {
@@ -66,29 +88,45 @@ export class LossTests implements vscode.Disposable {
   private async execute(run: vscode.TestRun, doc: vscode.TextDocument, losses: readonly LossInfo[], items: vscode.TestItem[], token?: vscode.CancellationToken): Promise<Map<string, CheckResult[]>> {
     for (const item of items) run.started(item);
     if (!vscode.workspace.isTrusted) {
-      for (const item of items) run.skipped(item);
+      for (const item of items) this.mark(run, item, 'skipped');
       run.appendOutput('Loss Lab runs losses only in a trusted workspace.\r\n');
       this.runtime.mayRun();
       return new Map();
     }
+    const version = doc.version;
     const results = await this.runtime.check(doc, losses, token, (await this.documents.analysisOf(doc)).runModule);
+    if (doc.version !== version) {
+      // The text changed while the checks ran: what they found describes a text that is gone.
+      for (const item of items) this.mark(run, item, 'skipped');
+      run.appendOutput('The text changed while the checks ran: check again.\r\n');
+      return results;
+    }
+    const analysis = this.documents.isCurrent(doc) ? this.documents.latest(doc) : await this.documents.analysisOf(doc);
     for (const loss of losses) {
-      const item = items.find((i) => i.id === itemId(doc.uri, loss.name));
+      const item = items.find((i) => i.id === this.itemId(doc.uri, loss.name));
       if (!item) continue;
       const checks = results.get(loss.name);
       if (!checks) {
-        run.skipped(item);
+        this.mark(run, item, 'skipped');
         continue;
       }
       const location = new vscode.Location(doc.uri, toRange(loss.nameRange));
       for (const check of checks) {
         const child = item.children.get(`${item.id}${ID_SEPARATOR}${check.id}`) ?? this.checkItem(item, check.id);
-        report(run, child, check, location);
+        this.report(run, child, check, location);
       }
       const failed = checks.filter((c) => c.status === 'fail');
       const ms = checks.reduce((sum, c) => sum + c.ms, 0);
-      if (failed.length === 0) run.passed(item, ms);
-      else run.failed(item, failed.map((c) => withLocation(new vscode.TestMessage(`${c.id}: ${c.message}`), location)), ms);
+      // An error diagnostic on the loss: never a green tick beside it, whatever the runtime checks say.
+      const errors = errorsOf(analysis, loss);
+      item.description = `${loss.kind}, ${loss.task} · ${describeChecks(checks)}${errors.length ? `; ${describeErrors(errors)}` : ''}`;
+      const messages = [
+        ...failed.map((c) => withLocation(new vscode.TestMessage(`${c.id}: ${c.message || 'failed'}`), location)),
+        ...errors.map((d) => withLocation(new vscode.TestMessage(`${d.code}: ${d.message}`), new vscode.Location(doc.uri, toRange(d.range)))),
+      ];
+      for (const message of messages) run.appendOutput(`${message.message.toString()}\r\n`, message.location, item);
+      if (messages.length === 0) this.mark(run, item, checks.some((c) => c.status === 'warn') ? 'passed (warn)' : 'passed', ms);
+      else this.mark(run, item, 'failed', ms, messages);
     }
     return results;
   }
@@ -110,7 +148,7 @@ export class LossTests implements vscode.Disposable {
     const item = this.controller.items.get(id) ?? this.controller.createTestItem(id, vscode.workspace.asRelativePath(uri), uri);
     this.controller.items.add(item);
     const children = losses.map((loss) => {
-      const child = item.children.get(itemId(uri, loss.name)) ?? this.controller.createTestItem(itemId(uri, loss.name), loss.name, uri);
+      const child = item.children.get(this.itemId(uri, loss.name)) ?? this.controller.createTestItem(this.itemId(uri, loss.name), loss.name, uri);
       child.range = toRange(loss.nameRange);
       child.description = `${loss.kind}, ${loss.task}`;
       if (child.children.size === 0) for (const check of CHECK_IDS) if (check !== 'reference') this.checkItem(child, check);
@@ -141,34 +179,73 @@ export class LossTests implements vscode.Disposable {
     }
   }
 
+  private report(run: vscode.TestRun, item: vscode.TestItem, check: CheckResult, location: vscode.Location): void {
+    run.started(item);
+    // The Testing view has no "warned" state: a warning passes, and says so beside the check's name.
+    item.description = check.status === 'warn' ? `warns: ${check.message.slice(0, 120)}` : check.status === 'skip' ? `skipped: ${check.message.slice(0, 120)}` : undefined;
+    // The output is what the failure peek shows beside the message: never empty.
+    if (check.status !== 'pass') run.appendOutput(`${check.id} ${check.status}: ${check.message}\r\n`, location, item);
+    if (check.status === 'fail') this.mark(run, item, 'failed', check.ms, [withLocation(new vscode.TestMessage(check.message || `${check.id} failed`), location)]);
+    else if (check.status === 'skip') this.mark(run, item, 'skipped');
+    else this.mark(run, item, check.status === 'warn' ? 'passed (warn)' : 'passed', check.ms);
+  }
+
+  /**
+   * Forgets the results of a document's items. VS Code keeps a test's last result until a new one
+   * comes, and an item set back to unset still shows the one before (gutter icon): so the items are
+   * replaced by new ones (the same losses under a new generation of ids), which have no results.
+   */
+  private unset(uri: vscode.Uri): void {
+    const file = this.controller.items.get(uri.toString());
+    if (!file) return;
+    for (const id of [...this.states.keys()]) if (id.startsWith(`${uri.toString()}${ID_SEPARATOR}`)) this.states.delete(id);
+    this.generations.set(uri.toString(), (this.generations.get(uri.toString()) ?? 0) + 1);
+    const fresh = [...iterate(file.children)].map((old) => {
+      const item = this.controller.createTestItem(this.itemId(uri, old.label), old.label, uri);
+      item.range = old.range;
+      item.description = old.description?.split(' · ')[0];
+      for (const check of iterate(old.children)) this.checkItem(item, check.label);
+      return item;
+    });
+    this.controller.invalidateTestResults?.([...iterate(file.children)]);
+    file.children.replace(fresh);
+    // The editor shows inline failure messages from the newest run: a run that only queues the new
+    // items, and ends, leaves none to show.
+    const run = this.controller.createTestRun(new vscode.TestRunRequest(fresh), 'Loss Lab: the text changed', false);
+    for (const item of fresh) run.enqueued(item);
+    run.end();
+  }
+
+  /** Tells the run an item's state, and remembers it. */
+  private mark(run: vscode.TestRun, item: vscode.TestItem, state: Exclude<TestState, 'unset'>, ms?: number, messages: vscode.TestMessage[] = []): void {
+    this.states.set(logicalId(item.id), state);
+    if (state === 'skipped') run.skipped(item);
+    else if (state === 'failed') run.failed(item, messages, ms);
+    else run.passed(item, ms);
+  }
+
   dispose(): void {
     this.subscriptions.forEach((s) => s.dispose());
     this.controller.dispose();
   }
 }
 
-function report(run: vscode.TestRun, item: vscode.TestItem, check: CheckResult, location: vscode.Location): void {
-  run.started(item);
-  if (check.status === 'fail') run.failed(item, withLocation(new vscode.TestMessage(check.message), location), check.ms);
-  else if (check.status === 'skip') run.skipped(item);
-  else {
-    if (check.status === 'warn') run.appendOutput(`${check.id}: ${check.message}\r\n`, location, item);
-    run.passed(item, check.ms);
-  }
-}
 
 function withLocation(message: vscode.TestMessage, location: vscode.Location): vscode.TestMessage {
   message.location = location;
   return message;
 }
 
-function itemId(uri: vscode.Uri, loss: string): string {
-  return `${uri.toString()}${ID_SEPARATOR}${loss}`;
-}
 
 function splitId(id: string): [string, string | undefined, string | undefined] {
   const [file, loss, check] = id.split(ID_SEPARATOR);
-  return [file ?? id, loss, check];
+  return [file ?? id, loss?.replace(GENERATION, ''), check];
+}
+
+/** An item's id without its generation: `uri#loss` or `uri#loss#check`, as the tests name them. */
+function logicalId(id: string): string {
+  const [file, loss, check] = splitId(id);
+  return [file, loss, check].filter((p) => p !== undefined).join(ID_SEPARATOR);
 }
 
 function* iterate(collection: vscode.TestItemCollection): Generator<vscode.TestItem> {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { installCodeServer, installExtension, makeProfile, startCodeServer } from '../../scripts/code-server.mjs';
+import { runStartTest } from './start.mjs';
 import { runUiTests } from './ui.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -47,7 +48,7 @@ async function buildSuite() {
 async function runSuite({ trusted }) {
   const workspace = workspaceCopy();
   const profile = makeProfile();
-  const server = await startCodeServer(profile, workspace, { trust: !trusted });
+  const server = await startCodeServer(profile, workspace, { workspaceTrust: !trusted });
   const browser = await launchBrowser();
   const lines = [];
   let suiteStarted = false;
@@ -90,7 +91,8 @@ async function main() {
   let failed = false;
   let suitePassed = 0;
   let suiteFailed = 0;
-  for (const trusted of (process.env.E2E_ONLY === 'trusted' ? [true] : [true, false])) {
+  const suites = process.env.E2E_ONLY === 'ui' ? [] : process.env.E2E_ONLY === 'trusted' ? [true] : [true, false];
+  for (const trusted of suites) {
     const started = performance.now();
     const { code, lines } = await runSuite({ trusted });
     console.log(`\nintegration suite, ${trusted ? 'trusted' : 'untrusted'} folder (${((performance.now() - started) / 1000).toFixed(0)} s):`);
@@ -103,9 +105,11 @@ async function main() {
       failed = true;
     }
   }
-  const vsix = path.join(ROOT, 'loss-lab.vsix');
+  // E2E_VSIX: the UI tests against another build (an older one, to see a new test fail there).
+  const vsix = process.env.E2E_VSIX ?? path.join(ROOT, 'loss-lab.vsix');
   if (!fs.existsSync(vsix)) throw new Error('loss-lab.vsix is missing: run npm run package first');
   const ui = await runUiTests({ vsix, results: RESULTS, launchBrowser, workspaceCopy, makeProfile, installExtension, startCodeServer });
+  if (!process.env.E2E_UI_ONLY) ui.push(await runStartTest({ launchBrowser }));
   for (const [name, ok, detail] of ui) console.log(`  ${ok ? '✔' : '✗'} UI: ${name}${detail ? ` (${detail})` : ''}`);
   failed ||= ui.some(([, ok]) => !ok);
   const passed = ui.filter(([, ok]) => ok).length;

@@ -30,12 +30,15 @@ const THEMES: Record<'light' | 'dark', Record<string, string>> = {
     '--vscode-widget-border': '#e5e5e5', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-orange': '#d18616',
     '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#bf8803', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-errorForeground': '#f85149',
     '--vscode-input-background': '#ffffff', '--vscode-input-border': '#cecece', '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px',
+    // Light Modern's status colours, made for icons: as text on white they miss WCAG AA.
+    '--vscode-testing-iconPassed': '#73c991', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
   },
   dark: {
     '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-background': '#202020',
     '--vscode-widget-border': '#313131', '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-orange': '#d18616',
     '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-errorForeground': '#f85149',
     '--vscode-input-background': '#313131', '--vscode-input-border': '#3c3c3c', '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px',
+    '--vscode-testing-iconPassed': '#73c991', '--vscode-editorWarning-foreground': '#cca700', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
   },
 };
 
@@ -44,6 +47,8 @@ function stubScript(theme: 'light' | 'dark', state: unknown): string {
   const theme = ${JSON.stringify(THEMES[theme])};
   for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
   document.addEventListener('DOMContentLoaded', () => document.body.classList.add(${JSON.stringify(`vscode-${theme}`)}));
+  // tsx names the functions it compiles with a __name helper; page.evaluate sends them here without it.
+  window.__name = (f) => f;
   window.__posted = [];
   window.__state = ${JSON.stringify(state ?? null)};
   let acquired = false;

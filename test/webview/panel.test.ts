@@ -97,6 +97,20 @@ describe('the preview panel in headless Chromium', function () {
     await panel.page.close();
   });
 
+  it("counts the same elements in the gradient check's verdict and below it (segmentation)", async () => {
+    // One value per sample: the check perturbs the samples together and judges every pixel of every mask.
+    const text = `${fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8')}\nexport function pixelMse(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {\n  return tf.mean(tf.squaredDifference(yPred, yTrue), [1, 2, 3]);\n}\n`;
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'pixelMse', { task: 'segmentation' }, text));
+    await panel.page.waitForSelector('#gradcheck-status.pass', { timeout: 60_000 });
+    const status = (await panel.page.textContent('#gradcheck-status')) ?? '';
+    const meta = (await panel.page.textContent('#gradcheck-meta')) ?? '';
+    const judged = /agree on (?:all )?(\d+)(?: of (\d+))? elements/.exec(status);
+    assert.ok(judged, status);
+    assert.ok(Number(judged[1]) > 1024, `more elements than a reply draws: ${status}`);
+    assert.match(meta, new RegExp(`^${judged[1]} elements \\(the 1024 that need attention first are drawn\\)`), meta);
+    await panel.page.close();
+  });
+
   it('marks the kink of MAE and calls it bounded', async () => {
     const panel = await openWith(await lossFrom('panel/losses.ts', 'mae'));
     await nextCurves(panel, undefined);
@@ -162,14 +176,35 @@ describe('the preview panel in headless Chromium', function () {
     await panel.page.close();
   });
 
-  it('runs nothing without code, and says why', async () => {
-    const problem = 'This workspace is not trusted: the panel runs losses only in a trusted workspace.';
-    const panel = await openWith(await lossFrom('panel/losses.ts', 'mse', { code: null, problem }));
-    await panel.page.waitForSelector('#problem:not([hidden])');
+  it('runs nothing without code, and says why once, with a Manage Workspace Trust button and no charts', async () => {
+    const problem = 'This workspace is not trusted, so Loss Lab runs no loss here (curves, gradient check, training).';
+    const panel = await openWith(await lossFrom('panel/losses.ts', 'mse', { code: null, problem, untrusted: true }));
+    await panel.page.waitForSelector('#problem-box:not([hidden])');
     assert.equal(await panel.page.textContent('#problem'), problem);
     assert.equal(await panel.page.evaluate(() => document.body.dataset.runnable), 'false');
     assert.equal(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.totalMs), undefined, 'no curves drawn');
-    assert.equal(await panel.page.textContent('#curve-notes'), problem);
+    const shown = await panel.page.evaluate(() => {
+      const visible = (e: Element): boolean => e.getClientRects().length > 0;
+      return {
+        mentions: [...document.querySelectorAll('body *')].filter((e) => visible(e) && e.children.length === 0 && /not trusted/.test(e.textContent ?? '')).length,
+        charts: [...document.querySelectorAll('canvas')].filter(visible).length,
+        enabled: [...document.querySelectorAll('button')].filter((b) => visible(b) && !(b as HTMLButtonElement).disabled).map((b) => b.textContent),
+      };
+    });
+    assert.deepEqual(shown, { mentions: 1, charts: 0, enabled: ['Manage Workspace Trust'] });
+    await panel.page.click('#manage-trust');
+    assert.ok((await panel.posted()).some((m) => m.type === 'manageTrust'), 'the button asks the host for the trust editor');
+    await panel.page.screenshot({ path: path.join(RESULTS, 'webview-untrusted.png'), fullPage: true });
+    await panel.page.close();
+  });
+
+  it('works when the loss arrives before init, as after the panel was hidden and shown again', async () => {
+    const panel = await server.open();
+    await panel.send(await lossFrom('panel/losses.ts', 'mse'));
+    await panel.page.waitForTimeout(300);
+    await panel.send(server.init());
+    await panel.page.waitForSelector('#curves[data-total-ms]', { timeout: 30_000 });
+    await panel.page.waitForSelector('#gradcheck-status.pass');
     await panel.page.close();
   });
 

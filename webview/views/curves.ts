@@ -1,7 +1,7 @@
 // The loss and gradient curves with the task's built-in losses, the robustness card, and a table
 // of the values (for screen readers, and to copy numbers out).
 import type { Chart } from 'chart.js';
-import { BASELINE_COLORS, createChart, line, markers, themeColor, type Point } from '../charts';
+import { BASELINE_COLORS, BASELINE_LINE, USER_LINE, createChart, line, markers, niceCeil, themeColor, transparent, type Point } from '../charts';
 import type { Curves } from '../worker/protocol';
 import { element, formatNumber } from './dom';
 
@@ -33,7 +33,7 @@ export class CurvesView {
       const color = colorOf(u, b, s.user);
       if (s.user) u++;
       else b++;
-      return { s, color, width: s.user ? 2.5 : 1.5, dash: s.user ? [] : [6, 3] };
+      return { s, color: s.user ? color : transparent(color, 0.6), style: s.user ? USER_LINE : BASELINE_LINE };
     });
     const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => ({ x: x[i] as number, y: v ?? NaN }));
     /** The value nearest to x on the curve the kink belongs to (the kink lies between two grid points). */
@@ -47,8 +47,9 @@ export class CurvesView {
       ...(curves.nonFinite.length ? [markers('not finite', nonFiniteMarkers, themeColor('red'), 'crossRot', 5)] : []),
     ];
 
-    this.lossChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.loss), color, { width, dash })), ...extras('loss')];
-    this.gradChart.data.datasets = [...styled.map(({ s, color, width, dash }) => line(s.label, points(s.grad), color, { width, dash })), ...extras('grad')];
+    this.lossChart.data.datasets = [...styled.map(({ s, color, style }) => line(s.label, points(s.loss), color, style)), ...extras('loss')];
+    this.gradChart.data.datasets = [...styled.map(({ s, color, style }) => line(s.label, points(s.grad), color, style)), ...extras('grad')];
+    const clipped = clipSlopeAxis(this.gradChart, curves);
     for (const chart of [this.lossChart, this.gradChart]) {
       const scaleX = chart.options.scales?.x as { title: { text: string } } | undefined;
       if (scaleX) scaleX.title.text = curves.xLabel;
@@ -59,7 +60,7 @@ export class CurvesView {
     const kinks = curves.kinks.length ? `kinks at ${curves.kinks.map((k) => formatNumber(k.x)).join(', ')}` : 'no kinks';
     const bad = curves.nonFinite.length ? `; not finite at ${curves.nonFinite.length} points` : '';
     const mode = `${curves.mode === 'batched' ? 'One call for all points' : 'One call per point'} (${x.length} points).`;
-    element('curve-notes').textContent = `${kinks}${bad}. ${mode}${curves.problem ? ` ${curves.problem}` : ''}`;
+    element('curve-notes').textContent = `${kinks}${bad}. ${mode}${clipped ? ` ${clipped}` : ''}${curves.problem ? ` ${curves.problem}` : ''}`;
     return performance.now() - started;
   }
 
@@ -72,13 +73,14 @@ export class CurvesView {
     if (!influence) return;
     const points = (values: (number | null)[]): (Point | null)[] => values.map((v, i) => ({ x: influence.r[i] as number, y: v ?? NaN }));
     this.influenceChart.data.datasets = [
-      line('your loss', points(influence.user), themeColor('user'), { width: 2.5 }),
-      line('MSE', points(influence.mse), themeColor('orange'), { dash: [6, 3] }),
-      line('MAE', points(influence.mae), themeColor('green'), { dash: [6, 3] }),
+      line('your loss', points(influence.user), themeColor('user'), USER_LINE),
+      line('MSE', points(influence.mse), transparent(themeColor('orange'), 0.6), BASELINE_LINE),
+      line('MAE', points(influence.mae), transparent(themeColor('green'), 0.6), BASELINE_LINE),
     ];
     const y = this.influenceChart.options.scales?.y as { max?: number } | undefined;
-    // MSE's line grows to 40: cap the axis where the user's loss and MAE stay readable.
-    if (y) y.max = Math.max(2.5, ...influence.user.map((v) => Math.min(v ?? 0, 20))) * 1.1;
+    // MSE's line grows to 40: cap the axis where the user's loss and MAE stay readable, on a round
+    // number (an end of 2.75 put a last tick "2.8" half a step after "2.5").
+    if (y) y.max = niceCeil(Math.max(2.5, ...influence.user.map((v) => Math.min(v ?? 0, 20))) * 1.1);
     this.influenceChart.update('none');
   }
 
@@ -102,6 +104,33 @@ export class CurvesView {
     element('curve-notes').textContent = message;
     element('robustness-sentence').textContent = '';
   }
+}
+
+/** The share of slope values the axis shows when a few spikes would flatten the rest. */
+const SLOPE_QUANTILE = 0.02;
+
+/**
+ * Near p = 0 and 1 a cross-entropy's slope runs to ±1/p (±400 at the sweep's ends) and flattens
+ * everything else into a line at 0: past a spread of 4× the middle 96 %, the axis shows that middle
+ * (with a margin) and the note says how many points lie beyond. Returns the note, or '' unclipped.
+ */
+function clipSlopeAxis(chart: Chart<'scatter', (Point | null)[]>, curves: Curves): string {
+  const y = chart.options.scales?.y as { min?: number; max?: number } | undefined;
+  if (!y) return '';
+  [y.min, y.max] = [undefined, undefined];
+  const values = curves.series.flatMap((s) => s.grad).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (values.length < 20) return '';
+  const at = (q: number): number => values[Math.min(values.length - 1, Math.max(0, Math.round(q * (values.length - 1))))] as number;
+  const [lo, hi] = [at(SLOPE_QUANTILE), at(1 - SLOPE_QUANTILE)];
+  const [min, max] = [values[0] as number, values[values.length - 1] as number];
+  const middle = Math.max(hi - lo, 1e-9);
+  if (max - min <= 4 * middle) return '';
+  // Ends on round ticks (a step of 1, 2, 2.5 or 5 × 10^k), a little beyond the middle values.
+  const step = niceCeil(middle / 4);
+  [y.min, y.max] = [Math.floor((lo - 0.1 * middle) / step) * step, Math.ceil((hi + 0.1 * middle) / step) * step];
+  const [bottom, top] = [y.min, y.max];
+  const beyond = values.filter((v) => v < bottom || v > top).length;
+  return `The slope axis is clipped to ${formatNumber(bottom)}…${formatNumber(top)} (${Math.round(100 * (1 - 2 * SLOPE_QUANTILE))} % of the values): ${beyond} points lie beyond, up to ${formatNumber(min)} and ${formatNumber(max)} (see Values).`;
 }
 
 export function escapeHtml(text: string): string {

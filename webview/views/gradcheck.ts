@@ -22,7 +22,8 @@ export class GradcheckPanel {
     const status = element('gradcheck-status');
     status.className = `status ${result.status}`;
     status.textContent = `${result.status === 'pass' ? '✓ pass' : result.status === 'warn' ? '! warning' : '✗ fail'}: ${result.message}`;
-    element('gradcheck-meta').textContent = `${result.elements.length} elements, ${result.evaluations} evaluations on ${result.backend}, ${Math.round(result.ms)} ms`;
+    const shown = result.elements.length < result.total ? `${result.total} elements (the ${result.elements.length} that need attention first are drawn)` : `${result.total} elements`;
+    element('gradcheck-meta').textContent = `${shown}, ${result.evaluations} evaluations on ${result.backend}, ${Math.round(result.ms)} ms`;
 
     const byVerdict = (verdicts: JudgedElement['verdict'][]): Point[] =>
       result.elements.filter((e) => verdicts.includes(e.verdict) && e.autodiff !== null && e.numeric !== null).map((e) => ({ x: e.autodiff as number, y: e.numeric as number }));

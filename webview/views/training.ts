@@ -3,7 +3,7 @@
 // the backend it ran on and why, and ms per epoch.
 import type { Chart } from 'chart.js';
 import type { Task } from '../../src/core/report';
-import { createChart, line, markers, themeColor, transparent, type Dataset, type Point } from '../charts';
+import { BASELINE_LINE, USER_LINE, createChart, line, markers, setRegions, themeColor, transparent, type Dataset, type Point } from '../charts';
 import type { DatasetName } from '../worker/datasets';
 import type { Baseline, BackendTrial, DataPoints, EpochView } from '../worker/protocol';
 import { element, formatNumber } from './dom';
@@ -30,6 +30,12 @@ export function baselinesFor(dataset: DatasetName, task: Task): Baseline[] {
 
 const CLASS_COLORS = ['user', 'orange', 'green'] as const;
 
+/** The run's timing, labelled beside the trial's (TRIAL_EPOCHS_LABEL): the same runEpoch wall time, under other conditions. */
+export const RUN_EPOCHS_LABEL = 'ms/epoch in this run (last 5 epochs, drawn as they come)';
+
+/** A message as the end of a sentence: no doubled full stop. */
+const sentence = (text: string): string => text.trim().replace(/[.;:\s]+$/, '');
+
 export class TrainingView {
   private readonly lossChart: ScatterChart;
   private readonly metricChart: ScatterChart;
@@ -45,12 +51,14 @@ export class TrainingView {
     window.addEventListener('loss-lab-theme', () => this.redraw());
   }
 
-  start(baseline: Baseline): void {
+  start(baseline: Baseline, measuring: boolean): void {
     this.epochs = [];
     this.data = undefined;
     this.baselineLabel = BASELINE_LABELS[baseline];
-    element('train-backend').textContent = 'Backend: measuring…';
+    element('train-backend').textContent = measuring ? 'Backend: timing webgl, wasm and cpu…' : 'Backend: starting…';
+    delete element('train-backend').dataset.difference;
     element('train-progress').textContent = '';
+    element('train-progress').classList.remove('problem');
     element('train-charts').hidden = false;
     this.redraw();
   }
@@ -62,11 +70,23 @@ export class TrainingView {
     this.redraw();
   }
 
-  showBackend(backend: string, renderer: string, reason: string, trials: BackendTrial[]): void {
-    const failed = trials.filter((t) => t.msPerEpoch === null).map((t) => `${t.backend}: ${t.error ?? 'unavailable'}`);
+  showBackend(reply: { backend: string; renderer: string; reason: string; trials: BackendTrial[]; difference?: string; kept?: boolean }): void {
+    const failed = reply.trials.filter((t) => t.msPerEpoch === null).map((t) => `${t.backend}: ${sentence(t.error ?? 'unavailable')}`);
     const box = element('train-backend');
-    box.dataset.backend = backend;
-    box.textContent = `Backend: ${backend} (${renderer}): ${reason}.${failed.length ? ` Not used: ${failed.join('; ')}.` : ''}`;
+    box.dataset.backend = reply.backend;
+    box.dataset.kept = String(reply.kept === true);
+    if (reply.difference) box.dataset.difference = reply.difference;
+    const why = reply.kept ? `kept from this panel's earlier trial (${sentence(reply.reason)}); Re-time to measure again` : sentence(reply.reason);
+    box.textContent = [`Backend: ${reply.backend} (${reply.renderer}): ${why}.`, ...(failed.length ? [`Not used: ${failed.join('; ')}.`] : []), ...(reply.difference ? [`Note: ${sentence(reply.difference)}.`] : [])].join(' ');
+  }
+
+  /** A run that cannot train: one message where the charts were. */
+  fail(message: string): void {
+    element('train-charts').hidden = true;
+    element('train-backend').textContent = '';
+    const progress = element('train-progress');
+    progress.textContent = message;
+    progress.classList.add('problem');
   }
 
   addEpoch(report: EpochView, total: number): void {
@@ -75,13 +95,14 @@ export class TrainingView {
     const msPerEpoch = recent.reduce((sum, e) => sum + e.ms, 0) / recent.length;
     const metric = (v: number | null): string => (v === null ? 'not finite' : formatNumber(v));
     element('train-progress').textContent =
-      `epoch ${report.epoch}/${total} · ${msPerEpoch.toFixed(1)} ms/epoch · ${this.data?.metricName ?? 'metric'}: your loss ${metric(report.user.metric)}, ${this.baselineLabel} ${metric(report.baseline.metric)}`;
+      `epoch ${report.epoch}/${total} · ${msPerEpoch.toFixed(1)} ${RUN_EPOCHS_LABEL} · ${this.data?.metricName ?? 'metric'}: your loss ${metric(report.user.metric)}, ${this.baselineLabel} ${metric(report.baseline.metric)}`;
     element('train-progress').dataset.msPerEpoch = msPerEpoch.toFixed(2);
     this.redraw();
   }
 
   finish(message: string): void {
-    element('train-progress').textContent = `${element('train-progress').textContent} · ${message}`;
+    const progress = element('train-progress');
+    progress.textContent = progress.textContent ? `${progress.textContent} · ${message}` : message;
   }
 
   /** The last epoch's numbers, for the page's state and its tests. */
@@ -102,8 +123,9 @@ export class TrainingView {
       const v = pick(e);
       return { x: e.epoch, y: v ?? NaN };
     });
-    this.lossChart.data.datasets = [line('your loss', series((e) => e.user.loss), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.loss), base, { dash: [6, 3] })];
-    this.metricChart.data.datasets = [line('your loss', series((e) => e.user.metric), user, { width: 2.5 }), line(this.baselineLabel, series((e) => e.baseline.metric), base, { dash: [6, 3] })];
+    const baseLine = transparent(base, 0.6);
+    this.lossChart.data.datasets = [line('your loss', series((e) => e.user.loss), user, USER_LINE), line(this.baselineLabel, series((e) => e.baseline.loss), baseLine, BASELINE_LINE)];
+    this.metricChart.data.datasets = [line('your loss', series((e) => e.user.metric), user, USER_LINE), line(this.baselineLabel, series((e) => e.baseline.metric), baseLine, BASELINE_LINE)];
     this.dataChart.data.datasets = this.dataDatasets();
     for (const chart of [this.lossChart, this.metricChart, this.dataChart]) chart.update('none');
   }
@@ -121,28 +143,20 @@ export class TrainingView {
       return [
         markers('inliers', inliers, themeColor('muted'), 'circle', 2.5),
         markers('outliers', outliers, themeColor('red'), 'crossRot', 4),
-        ...(last ? [line('fit: your loss', fit(last.grid.user), themeColor('user'), { width: 2.5 }), line(`fit: ${this.baselineLabel}`, fit(last.grid.baseline), themeColor('orange'), { width: 2, dash: [6, 3] })] : []),
+        ...(last ? [line('fit: your loss', fit(last.grid.user), themeColor('user'), USER_LINE), line(`fit: ${this.baselineLabel}`, fit(last.grid.baseline), transparent(themeColor('orange'), 0.6), BASELINE_LINE)] : []),
       ];
     }
     const classes = Math.max(2, data.outputs === 1 && data.metricName === 'accuracy' ? 2 : data.outputs);
     const classOf = (i: number): number => (data.outputs === 1 ? Math.round(data.y[i] as number) : argMax(data.y.slice(i * data.outputs, (i + 1) * data.outputs)));
     const points: Point[][] = Array.from({ length: classes }, () => []);
     for (let i = 0; i < data.x.length / 2; i++) points[classOf(i)]?.push({ x: data.x[2 * i] as number, y: data.x[2 * i + 1] as number });
-    const regions: Point[][] = Array.from({ length: classes }, () => []);
     const bounds = last?.grid.bounds;
-    if (last && bounds) {
-      const side = Math.round(Math.sqrt(last.grid.user.length));
-      last.grid.user.forEach((c, k) => {
-        if (c === null) return;
-        const [row, col] = [Math.floor(k / side), k % side];
-        regions[c]?.push({ x: bounds.xMin + ((col + 0.5) * (bounds.xMax - bounds.xMin)) / side, y: bounds.yMin + ((row + 0.5) * (bounds.yMax - bounds.yMin)) / side });
-      });
-    }
     const color = (c: number): string => themeColor(CLASS_COLORS[c % CLASS_COLORS.length] ?? 'user');
-    return [
-      ...regions.map((r, c) => ({ ...markers(`your model: class ${c}`, r, transparent(color(c), 0.18), 'rect', 5), borderWidth: 0 })),
-      ...points.map((p, c) => markers(`class ${c}`, p, color(c), 'circle', 2.5)),
-    ];
+    setRegions(
+      this.dataChart,
+      last && bounds ? { cells: last.grid.user, side: Math.round(Math.sqrt(last.grid.user.length)), bounds, colors: Array.from({ length: classes }, (_, c) => color(c)), alpha: 0.18 } : undefined,
+    );
+    return points.map((p, c) => markers(`class ${c}`, p, color(c), 'circle', 2.5));
   }
 }
 

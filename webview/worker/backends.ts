@@ -52,14 +52,26 @@ export interface Choice {
   backend: Backend;
   reason: string;
   trials: BackendTrial[];
+  /** A backend whose first-batch loss differs from cpu's, said in words. */
+  difference?: string;
+  kept?: boolean;
 }
+
+/** One backend's trial: ms per timed epoch, and the loss on the first batch before any step. */
+export interface TrialTiming {
+  msPerEpoch: number;
+  firstLoss: number;
+}
+
+/** The trial's timing, in the words the run's progress uses too (both are runEpoch's wall time). */
+export const TRIAL_EPOCHS_LABEL = 'ms/epoch in the trial (2 epochs after a warm-up, no drawing)';
 
 /**
  * The training backend: the one the user pinned, else the fastest on this machine, timed on the
  * same model (`trial` returns ms per epoch on the active backend). Software WebGL trains a small
  * MLP 5–8× slower than the CPU backends (DESIGN.md), a real GPU may win: so measure, never assume.
  */
-export async function chooseBackend(choice: BackendChoice, wasm: WasmFiles | undefined, trial: () => Promise<number>): Promise<Choice> {
+export async function chooseBackend(choice: BackendChoice, wasm: WasmFiles | undefined, trial: () => Promise<TrialTiming>): Promise<Choice> {
   const failures = new Map<Backend, string>();
   if (choice !== 'auto') {
     if (await useBackend(choice, wasm, failures)) return { backend: choice, reason: `pinned by the lossLab.panel.backend setting`, trials: [] };
@@ -73,7 +85,8 @@ export async function chooseBackend(choice: BackendChoice, wasm: WasmFiles | und
       continue;
     }
     try {
-      trials.push({ backend, msPerEpoch: await trial() });
+      const timing = await trial();
+      trials.push({ backend, msPerEpoch: timing.msPerEpoch, firstLoss: Number.isFinite(timing.firstLoss) ? timing.firstLoss : null });
     } catch (error) {
       trials.push({ backend, msPerEpoch: null, error: (error as Error)?.message ?? String(error) });
     }
@@ -86,6 +99,25 @@ export async function chooseBackend(choice: BackendChoice, wasm: WasmFiles | und
   }
   await useBackend(best.backend, wasm, failures);
   const others = timed.slice(1).map((t) => `${t.backend} ${t.msPerEpoch.toFixed(1)}`);
-  const reason = `fastest in timed epochs: ${best.backend} ${best.msPerEpoch.toFixed(1)} ms/epoch${others.length ? ` vs ${others.join(', ')} ms/epoch` : ''}`;
-  return { backend: best.backend, reason, trials };
+  const reason = `fastest in timed epochs: ${best.backend} ${best.msPerEpoch.toFixed(1)}${others.length ? ` vs ${others.join(', ')}` : ''} ${TRIAL_EPOCHS_LABEL}`;
+  const difference = firstLossDifference(trials);
+  return { backend: best.backend, reason, trials, ...(difference ? { difference } : {}) };
+}
+
+/**
+ * The same initial weights and batch give the same loss on every backend, up to float32 rounding;
+ * more than that (WebGL's epsilon of 1e-4, 0/0 = 1 on WebGL…) changes what the loss trains, and the
+ * user should know. Compared with cpu, the reference implementation.
+ */
+export function firstLossDifference(trials: readonly BackendTrial[]): string | undefined {
+  const cpu = trials.find((t) => t.backend === 'cpu')?.firstLoss;
+  if (cpu === undefined) return undefined;
+  const show = (v: number | null | undefined): string => (v === null || v === undefined ? 'not finite' : String(Number(v.toPrecision(6))));
+  const differing = trials.filter((t) => {
+    if (t.backend === 'cpu' || t.firstLoss === undefined) return false;
+    if (t.firstLoss === null || cpu === null) return t.firstLoss !== cpu;
+    return Math.abs(t.firstLoss - cpu) > 1e-4 * Math.max(1, Math.abs(cpu));
+  });
+  if (differing.length === 0) return undefined;
+  return `the loss on the first batch differs between backends: ${differing.map((t) => `${t.backend} ${show(t.firstLoss)}`).join(', ')} vs cpu ${show(cpu)} (same weights, same batch)`;
 }

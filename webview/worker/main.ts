@@ -11,7 +11,7 @@ import { referenceLoss } from '../../src/core/checks/reference';
 import { BUNDLE_EXPORTS, BUNDLE_TFJS } from '../../src/core/run/bundle-names';
 import { pickLoss } from '../../src/core/run/exports';
 import type { Backend } from '../../src/protocol';
-import { chooseBackend, rendererOf, useBackend, type WasmFiles } from './backends';
+import { chooseBackend, rendererOf, useBackend, type Choice, type WasmFiles } from './backends';
 import { computeCurves, type AnyLoss } from './curves';
 import { makeDataset, type Dataset } from './datasets';
 import { finiteOrNull, workerRequest, type LossRef, type WorkerReply, type WorkerRequest } from './protocol';
@@ -58,13 +58,13 @@ function gradcheck(request: Extract<WorkerRequest, { type: 'gradcheck' }>): Work
     // ones that need attention first, up to what a reply may carry.
     const shown = [...result.elements].sort((a, b) => attention(a.verdict) - attention(b.verdict)).slice(0, MAX_SHOWN);
     const elements = shown.map((e) => ({ index: e.index, autodiff: finiteOrNull(e.autodiff), numeric: finiteOrNull(e.numeric), ratio: finiteOrNull(e.ratio), verdict: e.verdict }));
-    const view = { status: result.status, message: result.message, elements, evaluations: result.evaluations, batched: result.batched, backend: tf.getBackend(), ms: performance.now() - started };
+    const view = { status: result.status, message: result.message, elements, total: result.elements.length, evaluations: result.evaluations, batched: result.batched, backend: tf.getBackend(), ms: performance.now() - started };
     return { type: 'gradcheck', id: request.id, result: view };
   } catch (error) {
     releaseTape();
     const kernel = missingGradientKernel(error);
     const message = kernel ? `tfjs has no gradient for ${kernel} on the path from yPred: model.fit would throw` : messageOf(error);
-    return { type: 'gradcheck', id: request.id, result: { status: 'fail', message, elements: [], evaluations: 0, batched: false, backend: tf.getBackend(), ms: performance.now() - started } };
+    return { type: 'gradcheck', id: request.id, result: { status: 'fail', message, elements: [], total: 0, evaluations: 0, batched: false, backend: tf.getBackend(), ms: performance.now() - started } };
   } finally {
     yTrue.dispose();
     yPred.dispose();
@@ -87,23 +87,39 @@ async function train(request: Extract<WorkerRequest, { type: 'train' }>): Promis
   const newRun = (): TrainingRun => new TrainingRun({ dataset, userLoss: user, baselineLoss: baseline, seed: request.seed });
   post({ type: 'data', id: request.id, data: pointsOf(dataset) });
 
-  const choice = await chooseBackend(request.backend, config.wasm, async () => {
-    if (stopped.has(request.id)) throw new Error('stopped');
-    const run = newRun();
-    try {
-      await run.runEpoch();
-      const started = performance.now();
-      for (let i = 0; i < TIMED_EPOCHS; i++) await run.runEpoch();
-      return (performance.now() - started) / TIMED_EPOCHS;
-    } finally {
-      run.dispose();
-    }
-  });
+  // Once, before any backend is timed: a loss that cannot train fails here with one message, not once per backend.
+  const problem = await trainingProblem(newRun);
+  if (problem) return post({ type: 'error', id: request.id, message: problem });
+
+  const choice = (request.backend === 'auto' && request.kept ? await keep(request.kept) : undefined) ??
+    (await chooseBackend(request.backend, config.wasm, async () => {
+      if (stopped.has(request.id)) throw new Error('stopped');
+      const run = newRun();
+      try {
+        const firstLoss = await run.firstBatchLoss();
+        await run.runEpoch();
+        let ms = 0;
+        // The same measure as the run's progress: runEpoch's own wall time.
+        for (let i = 0; i < TIMED_EPOCHS; i++) ms += (await run.runEpoch()).ms;
+        return { msPerEpoch: ms / TIMED_EPOCHS, firstLoss };
+      } finally {
+        run.dispose();
+      }
+    }));
   if (stopped.has(request.id)) {
     stopped.delete(request.id);
     return post({ type: 'done', id: request.id, stopped: true });
   }
-  post({ type: 'backend', id: request.id, backend: choice.backend, renderer: rendererOf(choice.backend), reason: choice.reason, trials: choice.trials });
+  post({
+    type: 'backend',
+    id: request.id,
+    backend: choice.backend,
+    renderer: rendererOf(choice.backend),
+    reason: choice.reason,
+    trials: choice.trials,
+    ...(choice.difference ? { difference: choice.difference } : {}),
+    ...(choice.kept ? { kept: true } : {}),
+  });
 
   const run = newRun();
   try {
@@ -126,6 +142,30 @@ async function train(request: Extract<WorkerRequest, { type: 'train' }>): Promis
   } finally {
     run.dispose();
     stopped.delete(request.id);
+  }
+}
+
+/** An earlier trial's backend, if it still starts (else the caller times them again). */
+async function keep(kept: { backend: Backend; reason: string }): Promise<Choice | undefined> {
+  if (!(await useBackend(kept.backend, config.wasm, failures))) return undefined;
+  return { backend: kept.backend, reason: kept.reason, trials: [], kept: true };
+}
+
+/** Why the user's loss cannot train (no gradient, or it throws), from one epoch on cpu; undefined when it can. */
+async function trainingProblem(newRun: () => TrainingRun): Promise<string | undefined> {
+  await useBackend('cpu', config.wasm, failures);
+  const run = newRun();
+  try {
+    await run.runEpoch();
+    return undefined;
+  } catch (error) {
+    if (/^the baseline: /.test(messageOf(error))) throw error;
+    const kernel = missingGradientKernel(error);
+    if (kernel) return `Your loss cannot train: tfjs has no gradient for ${kernel} on the path from yPred, so model.fit would throw. The gradient check above shows where.`;
+    const message = messageOf(error).replace(/^your loss: /, '').replace(/[.\s]+$/, '');
+    return `Your loss cannot train: it throws during training (${message}).`;
+  } finally {
+    run.dispose();
   }
 }
 

@@ -36,6 +36,8 @@ export const workerRequest = z.discriminatedUnion('type', [
     epochs: z.int().check(z.minimum(1), z.maximum(1000)),
     backend: z.enum(BACKEND_CHOICES),
     seed: z.int(),
+    /** With backend 'auto': the choice of an earlier trial in this panel, used without timing again. */
+    kept: z.optional(z.object({ backend: z.enum(BACKENDS), reason: text(1000) })),
   }),
   z.object({ type: z.literal('stop'), id: z.int() }),
 ]);
@@ -91,7 +93,10 @@ export type JudgedElement = z.infer<typeof judged>;
 const gradcheck = z.object({
   status: z.enum(['pass', 'warn', 'fail']),
   message: text(5000),
+  /** The elements shown: those that need attention first, up to 1024 of `total`. */
   elements: list(judged, 1024),
+  /** How many elements the check judged (a segmentation mask has thousands). */
+  total: z.int(),
   evaluations: z.int(),
   batched: z.boolean(),
   backend: text(50),
@@ -114,7 +119,13 @@ const epoch = z.object({
 });
 export type EpochView = z.infer<typeof epoch>;
 
-const trial = z.object({ backend: z.enum(BACKENDS), msPerEpoch: z.nullable(z.number()), error: z.optional(text(1000)) });
+const trial = z.object({
+  backend: z.enum(BACKENDS),
+  msPerEpoch: z.nullable(z.number()),
+  /** The user's loss on the first batch with the initial weights: the same number on every backend, or a backend differs. */
+  firstLoss: z.optional(value),
+  error: z.optional(text(1000)),
+});
 export type BackendTrial = z.infer<typeof trial>;
 
 const dataPoints = z.object({
@@ -139,6 +150,10 @@ export const workerReply = z.discriminatedUnion('type', [
     renderer: text(500),
     reason: text(1000),
     trials: list(trial, 3),
+    /** Where a backend's first-batch loss differs from cpu's: said to the user. */
+    difference: z.optional(text(1000)),
+    /** The backend of an earlier trial, kept. */
+    kept: z.optional(z.boolean()),
   }),
   z.object({ type: z.literal('epoch'), id: z.int(), report: epoch }),
   z.object({ type: z.literal('done'), id: z.int(), stopped: z.boolean() }),

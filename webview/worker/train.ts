@@ -129,6 +129,22 @@ export class TrainingRun {
     ];
   }
 
+  /** The user's loss on the first `batchSize` samples with the initial weights (call it before any epoch). */
+  async firstBatchLoss(): Promise<number> {
+    const learner = this.learners[0];
+    if (!learner) throw new Error('TrainingRun: no model');
+    const n = Math.min(this.batchSize, this.x.shape[0]);
+    const loss = tf.tidy(() => {
+      const [x, y] = [tf.slice(this.x, 0, n), tf.slice(this.y, 0, n)];
+      return tf.mean(learner.loss(y, learner.model.apply(x) as tf.Tensor));
+    });
+    try {
+      return (await loss.data())[0] as number;
+    } finally {
+      loss.dispose();
+    }
+  }
+
   /** One epoch for both models, then one read-back. Rejects with "your loss: …" or "the baseline: …" when a loss throws. */
   async runEpoch(): Promise<EpochReport> {
     if (this.disposed) throw new Error('TrainingRun: runEpoch after dispose');

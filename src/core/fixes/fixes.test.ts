@@ -124,6 +124,16 @@ export function logLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
     assert.deepStrictEqual(codes(fix(fixed, 'LL204', 'huber.js').fixed, 'huber.js'), []);
   });
 
+  it('LL200: a file with no tfjs import gets the import in the same fix', () => {
+    const text = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'article', 'huber.js'), 'utf8').replace(/^import .*\n/m, '');
+    assert.doesNotMatch(text, /@tensorflow/);
+    const { fixed, title } = fix(text, 'LL200', 'huber.js');
+    assert.match(title, /and import tf$/);
+    assert.match(fixed, /^import \* as tf from '@tensorflow\/tfjs';\n/);
+    assert.match(fixed, /return tf\.where\(withinThreshold, /);
+    assert.deepStrictEqual(codes(fixed, 'huber.js'), ['LL204']);
+  });
+
   it('LL200: a ?: on a tensor becomes tf.where', () => {
     const text = `${header}export function pick(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   const mask = tf.greaterEqual(yTrue, 0.5);

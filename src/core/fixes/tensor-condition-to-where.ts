@@ -2,15 +2,27 @@
 //   if (c) { return a; } return b;   →  return tf.where(c, a, b);
 //   if (c) return a; else return b;  →  return tf.where(c, a, b);
 //   c ? a : b                        →  tf.where(c, a, b)
+// A file with no tfjs import (the article's snippet as pasted) gets one in the same edit.
 import ts from 'typescript';
 import type { Diagnostic } from '../report';
-import { findNode, offsetOf, replace, replaceNode, tfName, type Fix } from './shared';
+import { findNode, offsetOf, replace, replaceNode, tfName, type Fix, type TextEdit } from './shared';
 
 export function tensorConditionToWhere(sf: ts.SourceFile, diagnostic: Diagnostic): Fix | undefined {
+  const fix = rewrite(sf, diagnostic, tfName(sf) ?? 'tf');
+  if (!fix || tfName(sf)) return fix;
+  return { ...fix, title: `${fix.title}, and import tf`, edits: [importTf(sf), ...fix.edits] };
+}
+
+/** `import * as tf from '@tensorflow/tfjs';` at the top (after a #! line), or require in a CommonJS file. */
+function importTf(sf: ts.SourceFile): TextEdit {
+  const at = sf.text.startsWith('#!') ? sf.text.indexOf('\n') + 1 : 0;
+  const commonJs = /\brequire\s*\(|\bmodule\.exports\b/.test(sf.text) && !sf.statements.some((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s));
+  return replace(sf, at, at, commonJs ? "const tf = require('@tensorflow/tfjs');\n" : "import * as tf from '@tensorflow/tfjs';\n");
+}
+
+function rewrite(sf: ts.SourceFile, diagnostic: Diagnostic, tf: string): Fix | undefined {
   const start = offsetOf(sf, diagnostic.range.start);
   const end = offsetOf(sf, diagnostic.range.end);
-  const tf = tfName(sf);
-  if (!tf) return undefined;
   const condition = sf.text.slice(start, end);
   const title = `Choose element-wise with ${tf}.where(${condition.length > 24 ? `${condition.slice(0, 23)}…` : condition}, …)`;
 

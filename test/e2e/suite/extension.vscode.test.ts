@@ -91,7 +91,73 @@ describe('Loss Lab in VS Code', () => {
     assert.strictEqual(doc.getText(), before, 'undo restores the file');
   });
 
+  it('offers the LL200 quick fix in a file with no tf import, and adds the import in the same edit', async () => {
+    // The article's snippet as readers paste it: no import line.
+    const uri = fileUri('no-import.js');
+    const source = 'export function huber(t = 1.0) {\n  return (yTrue, yPred) => {\n    const error = yTrue.sub(yPred);\n    const within = error.abs().lessEqual(t);\n    if (within) {\n      return error.square().mul(0.5);\n    }\n    return error.abs().mul(t).sub(0.5 * t * t);\n  };\n}\n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(source));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ll200 = await waitFor('LL200 without an import', () => lossLabDiagnostics(uri).find((d) => codeOf(d) === 'LL200'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, ll200.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => /where/.test(a.title));
+    assert.ok(fix?.edit, `a tf.where fix among [${actions.map((a) => a.title).join(', ')}]`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), /^import \* as tf from '@tensorflow\/tfjs';\n/);
+    assert.match(doc.getText(), /return tf\.where\(within, /);
+    await waitFor('LL200 gone after the fix', () => !lossLabDiagnostics(uri).some((d) => codeOf(d) === 'LL200'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), source, 'one undo restores the file');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   if (vscode.workspace.isTrusted) {
+    it('never rounds up: warn stays warn, skip stays skip, and no "checks pass" beside an error in the code', async () => {
+      const uri = fileUri('article.js');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await waitFor('LL200 on the Huber loss', () => lossLabDiagnostics(uri).find((d) => codeOf(d) === 'LL200'));
+      const results = await vscode.commands.executeCommand<Record<string, Array<{ id: string; status: string }>>>('lossLab.checkLoss', uri, 'huberLossWithThreshold');
+      const checks = results.huberLossWithThreshold ?? [];
+      assert.ok(checks.length > 0, 'the checks ran');
+      const notice = api.notices[api.notices.length - 1] ?? '';
+      assert.doesNotMatch(notice, /all checks pass/, notice);
+      assert.match(notice, /huberLossWithThreshold: .*1 error in the code \(LL200\)/, notice);
+      const warned = checks.filter((c) => c.status === 'warn').length;
+      if (warned > 0) assert.match(notice, new RegExp(`${warned} warn`), notice);
+      // The Testing view: the loss is not shown as passed while its code has an error.
+      assert.strictEqual(api.testState(`${uri.toString()}#huberLossWithThreshold`), 'failed');
+      for (const check of checks) assert.strictEqual(api.testState(`${uri.toString()}#huberLossWithThreshold#${check.id}`), { pass: 'passed', warn: 'passed (warn)', fail: 'failed', skip: 'skipped' }[check.status], check.id);
+    });
+
+    it('counts in the status bar only the losses that ran ("1 of 4 checked")', async () => {
+      // The article's four losses in a file of their own: no other test has checked any of them.
+      const uri = fileUri('status.js');
+      await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(fileUri('article.js')));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await waitFor('LL200 in status.js', () => lossLabDiagnostics(uri).find((d) => codeOf(d) === 'LL200'));
+      await vscode.commands.executeCommand('lossLab.checkLoss', uri, 'meanSquaredError');
+      const text = await waitFor('the status bar', () => (/\d+ of \d+ checked/.test(api.statusText()) ? api.statusText() : undefined));
+      assert.match(text, /1 of 4 checked/, text);
+      assert.doesNotMatch(text, /checks pass/, text);
+      assert.match(text, /\d+ errors? in the code/, text);
+    });
+
+    it('drops check results when the text changes: results belong to a text version', async () => {
+      const uri = fileUri('article.js');
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand('lossLab.checkLoss', uri, 'meanSquaredError');
+      assert.ok(api.resultsFor(uri)?.has('meanSquaredError'), 'results after the check');
+      assert.strictEqual(api.testState(`${uri.toString()}#meanSquaredError`), 'passed');
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// an edit\n'));
+      await waitFor('results dropped after an edit', () => api.resultsFor(uri) === undefined);
+      await waitFor('the Testing state dropped', () => api.testState(`${uri.toString()}#meanSquaredError`) === 'unset');
+      assert.doesNotMatch(api.statusText(), /\d+ of \d+ checked/, api.statusText());
+      await vscode.commands.executeCommand('lossLab.checkLoss', uri, 'meanSquaredError');
+      assert.strictEqual(api.testState(`${uri.toString()}#meanSquaredError`), 'passed');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await waitFor('results dropped after File: Revert', () => api.resultsFor(uri) === undefined && api.testState(`${uri.toString()}#meanSquaredError`) === 'unset');
+    });
+
     it('runs the checks from the Check command, and lists losses and checks in the Testing view', async () => {
       // A file of its own: the other tests edit theirs.
       const uri = fileUri('testing.js');
@@ -119,6 +185,9 @@ describe('Loss Lab in VS Code', () => {
       const files: string[] = [];
       api.testController.items.forEach((item) => files.push(vscode.workspace.asRelativePath(item.uri as vscode.Uri)));
       for (const name of ['article.js', 'bugs.ts', 'bugs.js', 'vae.js']) assert.ok(files.includes(name), `${name} in ${files.join(', ')}`);
+      const summary = api.notices[api.notices.length - 1] ?? '';
+      assert.match(summary, /^Loss Lab: Check Workspace: \d+ files, \d+ losses checked: \d+ failed/, summary);
+      assert.match(summary, /\[Show in Testing\]$/, 'with a button to the Testing view');
     });
   } else {
     it('runs nothing in an untrusted folder, and says so; static analysis still works', async () => {
