@@ -57,8 +57,8 @@ export function checkMonotone(ctx: CheckContext): Outcome {
       return result(
         'monotone',
         'fail',
-        `moving predictions away from their targets lowers the loss (${path.name}): ${describe(from)} → ${formatNumber(steps[to] as number)} lowers it ${apart(values[from] as number, values[to] as number)}. ` +
-          'Training would push predictions that way: a sign error, a term that rewards a wrong answer (−p·log p is 0 at p = 0 too), or a similarity without its minus?',
+        `${describe(from)} → ${formatNumber(steps[to] as number)} lowers the loss ${apart(values[from] as number, values[to] as number)} (${path.name}): ` +
+          'a prediction moved away from its target should never lower the loss, or training pushes predictions that way. A sign error, a term that rewards a wrong answer (−p·log p is 0 at p = 0 too), or a similarity without its minus?',
       );
     }
     if (regression && path.name === 'all elements, mixed signs') flatAt = plateauStart(values);
