@@ -24,10 +24,11 @@ their bodies; without --static it also runs them on sample tensors.
   --seed N          seed of the sample tensors (default 1)
   --timeout MS      time limit of each loss run (default 5000)
   --reference NAME[:PARAM]
-                    compare with a tfjs built-in along the panel's sweeps; a mismatch fails:
-                    ${REFERENCES.join(', ')} (huber:1.5 sets Huber's delta; a factory's
-                    delta is used by default)
-Exit status: 0 no errors, 1 errors or failed checks, 2 usage error or unreadable file.`;
+                    compare with a tfjs built-in along the panel's sweeps (a mismatch fails):
+                    ${REFERENCES.join(', ')};
+                    huber:1.5 sets Huber's delta, a factory's own delta is the default
+Exit status: 0 no errors, 1 errors or failed checks (a --reference mismatch too), 2 usage error or
+unreadable file.`;
 
 class UsageError extends Error {}
 
@@ -74,7 +75,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
   const reference = values.reference;
   if (reference !== undefined) {
     const spec = parseReference(reference);
-    if (typeof spec === 'string') throw new UsageError(`--reference must be ${spec}`);
+    if (typeof spec === 'string') throw new UsageError(`--reference ${spec}`);
   }
   if (positionals.length === 0) throw new UsageError('no FILE given');
   return {

@@ -1,6 +1,6 @@
 // The CLI's text output: one line per finding, `file:line:col  CODE  severity  message` (1-based, as
 // compilers print them, so terminals and CI logs link to the place), the checks of each loss grouped
-// under it, and a summary line.
+// under it (✓ pass, ! warn, ✗ fail, - skip), and a summary line.
 import type { CheckReport, CheckStatus, Diagnostic, FileReport } from './report';
 
 const MARKS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-' };
@@ -9,8 +9,12 @@ export function formatText(report: CheckReport): string {
   const lines: string[] = [];
   for (const file of report.files) lines.push(...formatFile(file));
   const { files, losses, errors, warnings, ms } = report.summary;
+  // Skips are neither passes nor problems: counted on their own, never folded into "ok".
+  const skipped = report.files.reduce((n, f) => n + f.losses.reduce((m, l) => m + l.checks.filter((c) => c.status === 'skip').length, 0), 0);
   if (lines.length > 0) lines.push('');
-  lines.push(`${plural(files, 'file')}, ${plural(losses, 'loss', 'losses')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${Math.round(ms)} ms)`);
+  lines.push(
+    `${plural(files, 'file')}, ${plural(losses, 'loss', 'losses')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${skipped > 0 ? `, ${skipped} checks skipped` : ''} (${Math.round(ms)} ms)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

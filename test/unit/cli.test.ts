@@ -152,6 +152,7 @@ describe('loss-lab check (runtime checks)', function () {
     assert.match(stdout, /^ {2}✓ runs: /m);
     assert.match(stdout, /^ {2}! non-negative/m);
     assert.match(stdout, /^ {2}- gradient-finite: tfjs cannot differentiate/m, 'a skip shows as a skip');
+    assert.match(stdout, /\d+ errors?, \d+ warnings?, \d+ checks skipped \(\d+ ms\)\n$/);
   });
 
   it('stops a loss that overruns --timeout and still runs the others', () => {

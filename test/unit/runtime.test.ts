@@ -134,7 +134,7 @@ describe('runtime checks that catch wrong losses', function () {
     assert.strictEqual(find(results.get('cosineWithoutSign'), 'monotone')?.status, 'fail');
     const entropy = find(results.get('entropyOfTrueClass'), 'monotone');
     assert.strictEqual(entropy?.status, 'fail');
-    assert.match(entropy?.message ?? '', /p\(true\) [\d.]+ → [\d.]+ lowers it/);
+    assert.match(entropy?.message ?? '', /p\(true\) [\d.]+ → [\d.]+ lowers the loss/);
     const broadcast = find(results.get('whereBroadcast'), 'broadcast');
     assert.strictEqual(broadcast?.status, 'fail');
     assert.match(broadcast?.message ?? '', /Select \(tf\.where\) broadcasts \[6\], \[6\], \[6, 1\] to \[6, 6\]/);

@@ -45,6 +45,8 @@ describe('task choice from the ops (auto)', () => {
     'dice over the batch': ['binary', 'tf.sub(1, tf.div(tf.add(tf.mul(2, tf.sum(tf.mul(yTrue, yPred))), 1), tf.add(tf.add(tf.sum(yTrue), tf.sum(yPred)), 1)))'],
     'cosine similarity stays regression': ['regression', 'tf.neg(tf.div(tf.sum(tf.mul(yTrue, yPred), -1), tf.mul(tf.norm(yTrue, 2, -1), tf.norm(yPred, 2, -1))))'],
     'huber via minimum stays regression': ['regression', 'tf.mean(tf.minimum(tf.abs(tf.sub(yTrue, yPred)), 1), -1)'],
+    'cauchy, log1p of a square, stays regression': ['regression', 'tf.mean(tf.log1p(tf.square(tf.sub(yTrue, yPred))), -1)'],
+    'log1p(-p) is log(1 - p)': ['binary', 'tf.neg(tf.mean(tf.add(tf.mul(yTrue, tf.log(yPred)), tf.mul(tf.sub(1, yTrue), tf.log1p(tf.neg(yPred))))))'],
     'poisson (a log of yPred) reads probabilities': ['binary', 'tf.mean(tf.sub(yPred, tf.mul(yTrue, tf.log(tf.add(yPred, 1e-7)))), -1)'],
   };
   for (const [name, [task, body]] of Object.entries(cases)) {

@@ -67,10 +67,9 @@ function taskFromBody(scope: LossScope): Task {
     if (SPATIAL_OPS.has(op)) s.spatial = true;
     if (SPARSE_OPS.has(op) && (op !== 'oneHot' || call.inputs.some((input) => scope.fromTruth(input)))) s.sparse = true;
     if (op === 'gather' && operands.slice(1).some((input) => scope.fromTruth(input))) s.sparse = true;
-    if (op === 'log' || op === 'log1p') {
-      s.probabilities = true;
-      if (operands.some(isOneMinus) || (op === 'log1p' && operands.some(isNegation))) s.binary = true;
-    }
+    // log1p(x) of a square or a residual is a robust regression loss (Cauchy, MSLE); log1p(−p) is log(1 − p).
+    if (op === 'log') s.probabilities = true;
+    if ((op === 'log' && operands.some(isOneMinus)) || (op === 'log1p' && operands.some(isNegation))) s.binary = true;
     if (op === 'clipByValue' && isUnitInterval(operands.slice(1))) s.probabilities = true;
     if ((op === 'sum' || op === 'mean') && args.some(isSpatialAxes)) s.spatial = true;
     if (op === 'sum' && args.some(isLastAxis) && call.inputs.some((input) => containsLog(scope, input))) s.classes = true;

@@ -21,6 +21,13 @@ describe('the broadcast check', () => {
     assert.match(sub.message, /^Sub broadcasts \[6\] and \[6, 1\] to \[6, 6\]: every prediction meets every label/);
   });
 
+  it('fails per-sample weights [N] times per-sample losses [N, 1] (Multiply), and tf.maximum of the two', () => {
+    const mul = broadcast((t, p) => tf.mean(tf.mul(tf.add(tf.mean(tf.abs(t), -1), 1), tf.mean(tf.square(tf.sub(t, p)), -1, true))));
+    assert.match(mul.message, /^Multiply broadcasts \[6\] and \[6, 1\] to \[6, 6\]/);
+    const max = broadcast((t, p) => tf.mean(tf.maximum(tf.mean(tf.square(tf.sub(t, p)), -1, true), tf.mean(t, -1))));
+    assert.match(max.message, /^Maximum broadcasts \[6, 1\] and \[6\] to \[6, 6\]/);
+  });
+
   it('fails tf.where of [N], [N] and [N, 1]', () => {
     const where = broadcast((t, p) => {
       const e = tf.sum(tf.abs(tf.sub(t, p)), -1);

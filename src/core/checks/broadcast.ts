@@ -8,10 +8,10 @@ import { callLoss, result, type CheckContext } from './context';
 
 type Outcome = Omit<CheckResult, 'ms'>;
 
-/** Element-wise kernels that broadcast their inputs against each other. */
-const BROADCASTING = new Set([
-  'Add', 'Sub', 'Mul', 'RealDiv', 'Div', 'DivNoNan', 'FloorDiv', 'Mod', 'Pow', 'SquaredDifference', 'Maximum', 'Minimum', 'Atan2',
-  'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr', 'Prelu', 'Select',
+/** Element-wise kernels that broadcast their inputs against each other (tfjs's own kernel names). */
+const BROADCASTING = new Set<string>([
+  tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.FloorDiv, tf.Mod, tf.Pow, tf.SquaredDifference, tf.Maximum, tf.Minimum, tf.Atan2, tf.Prelu,
+  tf.Equal, tf.NotEqual, tf.Less, tf.LessEqual, tf.Greater, tf.GreaterEqual, tf.LogicalAnd, tf.LogicalOr, tf.LogicalXor, tf.Select,
 ]);
 
 interface Finding {
@@ -32,7 +32,7 @@ export function checkBroadcast(ctx: CheckContext): Outcome {
   return result(
     'broadcast',
     'fail',
-    `${finding.kernel === 'Select' ? 'Select (tf.where)' : finding.kernel} broadcasts ${list} to [${finding.output.join(', ')}]: every prediction meets every label. ` +
+    `${finding.kernel === tf.Select ? 'Select (tf.where)' : finding.kernel} broadcasts ${list} to [${finding.output.join(', ')}]: every prediction meets every label. ` +
       'Give both the same rank first (tf.reshape(x, [-1]) or tf.squeeze on the [N, 1] one, or tf.expandDims on the [N] one).',
   );
 }
@@ -52,10 +52,10 @@ export function watchKernels(batch: number, run: () => void): Finding | undefine
     const first = Array.isArray(out) ? out[0] : out;
     if (!first || tensors.length === 0) return out;
     const before = (t: tf.Tensor): number[] => origin.get(t.id) ?? t.shape;
-    if (kernelName === 'Reshape' && addsLeadingOnes(tensors[0]?.shape ?? [], first.shape)) origin.set(first.id, before(tensors[0] as tf.Tensor));
-    else if (kernelName === 'Tile' && tilesOnlyOnes(tensors[0]?.shape ?? [], attrs?.reps)) origin.set(first.id, before(tensors[0] as tf.Tensor));
+    if (kernelName === tf.Reshape && addsLeadingOnes(tensors[0]?.shape ?? [], first.shape)) origin.set(first.id, before(tensors[0] as tf.Tensor));
+    else if ((kernelName === tf.Tile || kernelName === tf.BroadcastTo) && tilesOnlyOnes(tensors[0]?.shape ?? [], attrs?.reps)) origin.set(first.id, before(tensors[0] as tf.Tensor));
     else if (BROADCASTING.has(kernelName)) {
-      const shapes = tensors.map((t) => (kernelName === 'Select' ? before(t) : t.shape));
+      const shapes = tensors.map((t) => (kernelName === tf.Select ? before(t) : t.shape));
       if (batchMeetsBatch(shapes, first.shape, batch)) found = { kernel: kernelName, shapes, output: first.shape };
     }
     return out;

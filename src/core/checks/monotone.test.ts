@@ -68,11 +68,11 @@ describe('the monotone check', () => {
   it('fails a sign error, a cosine without its minus and −p·log p, naming the first counterexample', () => {
     const negated = monotone((t, p) => tf.neg(tf.mean(tf.square(tf.sub(t, p)), -1)));
     assert.strictEqual(negated.status, 'fail');
-    assert.match(negated.message, /\|residual\| 0 → 0\.001 lowers it 0 → /);
+    assert.match(negated.message, /\|residual\| 0 → 0\.001 lowers the loss 0 → /);
     assert.strictEqual(monotone((t, p) => tf.sum(tf.mul(unit(t), unit(p)), -1)).status, 'fail');
     const entropy = monotone((t, p) => tf.neg(tf.sum(tf.mul(t, tf.mul(clip(p), tf.log(clip(p)))), -1)), 'categorical');
     assert.strictEqual(entropy.status, 'fail');
-    assert.match(entropy.message, /p\(true\) 0\.\d+ → 0\.\d+ lowers it/);
+    assert.match(entropy.message, /p\(true\) 0\.\d+ → 0\.\d+ lowers the loss/);
     const binaryEntropy = monotone((t, p) => tf.neg(tf.mean(tf.mul(t, tf.mul(clip(p), tf.log(clip(p)))), -1)), 'binary');
     assert.strictEqual(binaryEntropy.status, 'fail', binaryEntropy.message);
   });
@@ -112,5 +112,19 @@ describe('the monotone check', () => {
     assert.strictEqual(plateauStart([0, 1, 2, 3, 3, 3, 3]), 3);
     assert.strictEqual(plateauStart([0, 1, 2, 3, 4, 5]), undefined);
     assert.strictEqual(plateauStart([1, 1, 1, 1]), undefined, 'flat everywhere is not redescending');
+  });
+});
+
+describe('the monotone check on a loss that is never finite', () => {
+  before(() => tf.setBackend('cpu'));
+  it('skips, saying why, instead of passing or blaming yTrue', () => {
+    const ctx = createContext((t, p) => tf.mul(tf.mean(tf.sub(t, p), -1), NaN), 'regression', 1);
+    try {
+      const outcome = checkMonotone(ctx);
+      assert.strictEqual(outcome.status, 'skip');
+      assert.match(outcome.message, /not finite/);
+    } finally {
+      disposeContext(ctx);
+    }
   });
 });

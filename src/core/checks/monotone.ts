@@ -48,17 +48,19 @@ export function checkMonotone(ctx: CheckContext): Outcome {
   const describe = (i: number): string => (regression ? `|residual| ${formatNumber(steps[i] as number)}` : `p(true) ${formatNumber(steps[i] as number)}`);
   let flatAt: number | undefined;
   let probes = 0;
+  let judged = 0;
   for (const path of paths) {
     const values = path.predictions.map((p) => wholeLoss(ctx, p));
     probes += values.length;
+    if (values.filter(Number.isFinite).length >= 2) judged++;
     const problem = firstDecrease(values, allowedLowest);
     if (problem) {
       const [from, to] = problem;
       return result(
         'monotone',
         'fail',
-        `moving predictions away from their targets lowers the loss (${path.name}): ${describe(from)} → ${formatNumber(steps[to] as number)} lowers it ${apart(values[from] as number, values[to] as number)}. ` +
-          'Training would push predictions that way: a sign error, a term that rewards a wrong answer (−p·log p is 0 at p = 0 too), or a similarity without its minus?',
+        `${describe(from)} → ${formatNumber(steps[to] as number)} lowers the loss ${apart(values[from] as number, values[to] as number)} (${path.name}): ` +
+          'a prediction moved away from its target should never lower the loss, or training pushes predictions that way. A sign error, a term that rewards a wrong answer (−p·log p is 0 at p = 0 too), or a similarity without its minus?',
       );
     }
     if (regression && path.name === 'all elements, mixed signs') flatAt = plateauStart(values);
@@ -71,6 +73,7 @@ export function checkMonotone(ctx: CheckContext): Outcome {
       RESIDUALS[flatAt],
     );
   }
+  if (judged === 0) return result('monotone', 'skip', 'the loss is not finite along the paths, so there is nothing to compare (see finite)');
   const what = regression ? '|residual| from 0 to 1e3' : 'p(true class) from 1 − 1e-4 to 1e-4';
   return result('monotone', 'pass', `never lower as ${what} moves away from the target (${paths.length} paths, ${probes} predictions)`);
 }
@@ -90,7 +93,8 @@ function ignoresTargets(ctx: CheckContext): boolean {
   const shifted = tf.tidy(() => tf.concat([tf.slice(ctx.typical.yTrue, 1), tf.slice(ctx.typical.yTrue, 0, 1)]));
   try {
     const theirs = values(shifted);
-    return ours.length === theirs.length && ours.every((v, i) => Object.is(v, theirs[i]));
+    // NaN everywhere says nothing about yTrue: finite reports that.
+    return ours.length === theirs.length && ours.every((v, i) => Number.isFinite(v) && Object.is(v, theirs[i]));
   } finally {
     shifted.dispose();
   }

@@ -19,16 +19,16 @@ export interface ReferenceSpec {
   param?: number;
 }
 
-/** `NAME` or `NAME:PARAM` (`huber:1.5`); a sentence saying what is wrong otherwise. */
+/** `NAME` or `NAME:PARAM` (`huber:1.5`); otherwise what is wrong, to follow "--reference ". */
 export function parseReference(text: string): ReferenceSpec | string {
   const [name, param, ...rest] = text.split(':');
-  if (!(REFERENCE_NAMES as readonly string[]).includes(name ?? '') || rest.length > 0) return `one of ${REFERENCE_NAMES.join(', ')}, optionally with :PARAM (huber:1.5), not '${text}'`;
+  if (!(REFERENCE_NAMES as readonly string[]).includes(name ?? '') || rest.length > 0) return `must be one of ${REFERENCE_NAMES.join(', ')}, optionally with :PARAM (huber:1.5), not '${text}'`;
   const spec = { name: name as ReferenceName };
   if (param === undefined) return spec;
   const parameter = REFERENCE_PARAMETERS[spec.name];
-  if (!parameter) return `${spec.name} takes no parameter, so not '${text}'`;
+  if (!parameter) return `'${text}': ${spec.name} takes no parameter`;
   const value = Number(param);
-  if (param.trim() === '' || !Number.isFinite(value) || value <= 0) return `${spec.name}'s ${parameter.name} must be a positive number, not '${param}'`;
+  if (param.trim() === '' || !Number.isFinite(value) || value <= 0) return `'${text}': ${spec.name}'s ${parameter.name} must be a positive number`;
   return { ...spec, param: value };
 }
 

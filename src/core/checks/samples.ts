@@ -198,8 +198,9 @@ function probabilityTask(task: Task, labels: SampleTensor, target: SampleTensor,
     boundaries: [
       pair('exact 0 and 1 probabilities, right', labels, target),
       pair('exact 0 and 1 probabilities, wrong', labels, wrong),
-      pair('all probabilities 0', labels, map(target, () => 0)),
-      pair('all probabilities 1', labels, map(target, () => 1)),
+      // Softmax rows sum to 1: a row of all 0 or all 1 is no prediction a model makes (0/0 in a
+      // rescaling such as tfjs-layers' categoricalCrossentropy), so only independent ones get them.
+      ...(cols === 1 ? [pair('all probabilities 0', labels, map(target, () => 0)), pair('all probabilities 1', labels, map(target, () => 1))] : []),
     ],
     scales,
   };
