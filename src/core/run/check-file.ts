@@ -1,8 +1,9 @@
 // The runtime checks of every loss of one file: bundle the module once, then run each loss in the
 // runner's worker. Used by the CLI and the extension alike.
 import type { LossInfo } from '../analyze';
-import { taskTagBefore, type TaskOption } from '../analyze/task';
-import { parseReference, REFERENCE_PARAMETERS } from '../checks/reference';
+import type { TaskOption } from '../analyze/task';
+import { taskTagBefore } from '../analyze/task-tag';
+import { parseReference, REFERENCE_PARAMETERS } from '../checks/reference-spec';
 import type { CheckResult, Range, Task } from '../report';
 import { bundleLoss } from './bundle';
 import type { LossRunner } from './runner';
