@@ -58,6 +58,8 @@ export class LossRuntime implements vscode.Disposable {
       timeoutMs: settings.timeoutMs,
       batch: settings.batchSize,
       sourceText: doc.getText(),
+      // auto may fall back to another preset when the loss does not run on the first it chose.
+      task: settings.task,
       ...(settings.reference ? { reference: settings.reference } : {}),
       cancelled: () => token?.isCancellationRequested ?? false,
       onLoss: (name, checks, ms) => {
