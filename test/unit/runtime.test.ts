@@ -175,6 +175,7 @@ describe('runtime checks that catch wrong losses', function () {
     assert.match(moved?.message ?? '', /auto chose regression .* it runs on binary samples, so it is checked as binary/);
     assert.strictEqual(find(results.get('ignoresPredictions'), 'gradient-finite')?.status, 'skip', 'no path from yPred is a skip, not a fail');
     assert.match(find(results.get('oneHotNll'), 'fit')?.message ?? '', /rejects \[N, 1\] integer labels for a custom loss.*one-hot labels/);
+    assert.strictEqual(find(results.get('oneHotNll'), 'fit')?.status, 'warn', "tfjs's fit refuses the targets: the loss is not wrong");
   });
 
   function failing(checks: CheckResult[] | undefined): string[] {

@@ -86,7 +86,7 @@ describe('use sites: losses given to compile', function () {
 
   it('finds tf.customGrad in compile, static and instance methods tagged @loss, and (target, output) parameters', async () => {
     const { file, text, analysis } = analyzeFixture('more-forms.js');
-    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['Losses.absolute', 'Losses.halfSquared', 'compile@23', 'compile@30']);
+    assert.deepStrictEqual(analysis.losses.map((l) => l.name), ['Losses.absolute', 'Losses.halfSquared', 'compile@23', 'compile@31']);
     assert.deepStrictEqual(allDiagnostics(analysis), []);
     const results = await run(file, text, analysis);
     for (const loss of analysis.losses) assert.strictEqual(results.get(loss.name)?.find((c) => c.id === 'runs')?.status, 'pass', loss.name);
