@@ -7,9 +7,10 @@ type Outcome = Omit<CheckResult, 'ms'>;
 export function checkZeroAtPerfect(ctx: CheckContext): Outcome {
   const atPerfect = mean(lossValues(ctx.loss, ctx.perfect));
   const typical = Math.abs(mean(lossValues(ctx.loss, ctx.typical)));
-  // Clipping by 1e-7 leaves about -log(1 - 1e-7) ≈ 1e-7 per element: zero for any practical purpose.
+  // Clipping by 1e-7 leaves about -log(1 - 1e-7) ≈ 1e-7 per element, and an epsilon under a square
+  // root (sqrt(mse + 1e-8) = 1e-4) a little more: zero for any practical purpose next to the typical loss.
   if (!Number.isFinite(atPerfect)) return result('zero-at-perfect', 'warn', `${atPerfect} where yPred = yTrue (see finite-at-boundaries)`);
-  const tolerance = 1e-5 + 1e-4 * typical;
+  const tolerance = 1e-5 + 1e-3 * typical;
   if (Math.abs(atPerfect) <= tolerance) return result('zero-at-perfect', 'pass', `${formatNumber(atPerfect)} where yPred = yTrue`, atPerfect);
   return result(
     'zero-at-perfect',
