@@ -327,15 +327,18 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
     });
 
     await test('the panel comes back on its loss after the window reloads', async () => {
+      // The loss the panel shows now (the tests before moved it around), and after the reload.
+      const before = (await (await panelFrame(page)).locator('#loss-name').textContent())?.trim();
       // As a user reloads: the workbench saves its state (the panel's among it) before it goes.
       await runCommand(page, 'Developer: Reload Window');
       await page.waitForEvent('load', { timeout: 60_000 });
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await page.locator('.tab', { hasText: 'Loss Lab: meanAbsoluteError' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: `Loss Lab: ${before}` }).first().waitFor({ timeout: 30_000 });
       const frame = await panelFrame(page);
       await frame.locator('#curves[data-drawings]').waitFor({ timeout: 60_000 });
       const name = await frame.locator('#loss-name').textContent();
-      if (name !== 'meanAbsoluteError') throw new Error(`restored on ${name}`);
+      if (name !== before) throw new Error(`restored on ${name}, not ${before}`);
+      return `restored on ${name}`;
     });
 
     await test('the Train CodeLens shows the panel on its loss and starts a training run', async () => {
