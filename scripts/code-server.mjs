@@ -39,7 +39,11 @@ export function makeProfile(settings = {}) {
 }
 
 function env(profile) {
-  return { ...process.env, HOME: profile.home, XDG_CONFIG_HOME: path.join(profile.home, '.config'), XDG_DATA_HOME: path.join(profile.home, '.local', 'share'), XDG_CACHE_HOME: path.join(profile.home, '.cache') };
+  // code-server listens on $PORT when it is set, whatever --bind-addr says: our PORT (npm start's
+  // choice) must not reach it, or a busy port crashes it instead of giving way to a free one.
+  const inherited = { ...process.env };
+  delete inherited.PORT;
+  return { ...inherited, HOME: profile.home, XDG_CONFIG_HOME: path.join(profile.home, '.config'), XDG_DATA_HOME: path.join(profile.home, '.local', 'share'), XDG_CACHE_HOME: path.join(profile.home, '.cache') };
 }
 
 export function installExtension(profile, vsix) {

@@ -50,6 +50,8 @@ const panelLoss = z.object({
   problem: z.optional(text(5000)),
   /** The workspace is not trusted: the page offers VS Code's Manage Workspace Trust instead of charts. */
   untrusted: z.optional(z.boolean()),
+  /** The codes of the error diagnostics on the loss (LL200…): the page never says the checks pass alone beside them. */
+  errors: z.optional(list(text(20), 50)),
   /** The host's last runtime checks of this loss, if any ran. */
   checks: list(checkResult, CHECK_IDS.length),
   /** Increases with every edit of the document: the page drops stale work. */

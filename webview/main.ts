@@ -2,6 +2,7 @@
 // keeps its state through VS Code's getState/setState, and runs the user's loss only in Web Workers
 // (loss-worker.ts): one on a CPU backend for curves and gradient checks, one for training.
 import { dispatch, hostMessage, type HostMessage, type Handlers, type PageMessage, type PanelLoss, type PanelSettings } from '../src/protocol';
+import { describeChecks, describeErrors } from '../src/vscode/summary';
 import { describeCharts, followTheme } from './charts';
 import { LossWorker, type WorkerSource } from './loss-worker';
 import { CurvesView } from './views/curves';
@@ -311,8 +312,10 @@ function showLoss(loss: PanelLoss): void {
   saveState();
   say('loss-name', loss.name);
   say('loss-where', `${loss.file} · task ${loss.task}${loss.kind === 'factory' ? ' · factory' : ''}`);
-  const failed = loss.checks.filter((c) => c.status === 'fail');
-  say('loss-checks', loss.checks.length === 0 ? '' : failed.length === 0 ? `Checks: all ${loss.checks.length} pass or warn.` : `Checks failed: ${failed.map((c) => c.id).join(', ')}.`);
+  // The editor's words (src/vscode/summary.ts): warn as warn, skip as skip, and the errors in the code beside them.
+  const errors = (loss.errors ?? []).map((code) => ({ code }));
+  const code = describeErrors(errors);
+  say('loss-checks', loss.checks.length === 0 ? (code ? `Not checked; ${code}.` : '') : `Checks: ${describeChecks(loss.checks)}${code ? `; ${code}` : ''}.`);
   showProblem(loss.problem, loss.untrusted === true);
   setRunnable(loss.code !== null);
   if (!sameParams) currentArgs = sliders.show(loss.params, state.args?.[keyOf(loss)]);

@@ -12,6 +12,7 @@ import { analysisPath, isLossDocument, type LossDocuments } from './documents';
 import type { Log } from './log';
 import type { LossRuntime } from './runtime';
 import { readSettings } from './settings';
+import { errorsOf } from './summary';
 
 export type PanelMode = 'curves' | 'gradcheck' | 'training';
 export const PANEL_TYPE = 'lossLab.preview';
@@ -187,6 +188,7 @@ export class PreviewPanels implements vscode.Disposable {
         ...(problem ? { problem: clip(problem, 5000) } : {}),
         ...(trusted ? {} : { untrusted: true }),
         checks: checksForPanel(this.runtime.resultsFor(doc.uri)?.get(loss.name) ?? []),
+        errors: errorsOf(analysis, loss).slice(0, 50).map((d) => d.code),
         version: doc.version,
       },
     });

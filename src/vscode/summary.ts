@@ -1,5 +1,6 @@
-// The words the editor uses for check results: toasts, the status bar, the Testing view. Plain
-// functions with no `vscode` import, so they are unit-tested in plain Node. They never round up:
+// The words the editor uses for check results: toasts, the status bar, the Testing view, and the
+// panel's page. Plain functions with no `vscode` import, so they are unit-tested in plain Node and
+// bundled into the page as well. They never round up:
 // a warning is a warning, a skip a skip, only what ran is counted, and "pass" is never said alone
 // of a loss whose code has an error diagnostic.
 import type { FileAnalysis, LossInfo } from '../core/analyze';
@@ -8,7 +9,7 @@ import type { CheckResult, Diagnostic, Range } from '../core/report';
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** "14 checks pass, 1 warns (shape), 1 skipped (reference)"; failures first when there are any. */
-export function describeChecks(checks: readonly CheckResult[]): string {
+export function describeChecks(checks: readonly Pick<CheckResult, 'id' | 'status'>[]): string {
   const ids = (status: CheckResult['status']): string[] => checks.filter((c) => c.status === status).map((c) => c.id);
   const [pass, warn, skip, fail] = [ids('pass'), ids('warn'), ids('skip'), ids('fail')];
   const parts = [
@@ -21,7 +22,7 @@ export function describeChecks(checks: readonly CheckResult[]): string {
 }
 
 /** "2 errors in the code (LL200, LL204)", or '' when there are none. */
-export function describeErrors(errors: readonly Diagnostic[]): string {
+export function describeErrors(errors: readonly { code: string }[]): string {
   if (errors.length === 0) return '';
   return `${plural(errors.length, 'error')} in the code (${[...new Set(errors.map((e) => e.code))].join(', ')})`;
 }

@@ -4,32 +4,14 @@
 // installed, and keep screenshots in test-results/.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import { installCodeServer, installExtension, makeProfile, startCodeServer } from '../../scripts/code-server.mjs';
+import { launchBrowser, workspaceCopy } from './browser.mjs';
 import { runStartTest } from './start.mjs';
 import { runUiTests } from './ui.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const RESULTS = path.join(ROOT, 'test-results');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-export async function launchBrowser() {
-  return chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
-}
-
-/** A copy of examples/: the tests edit files, the repository's stay as they are. */
-export function workspaceCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-workspace-'));
-  fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
-  return dir;
-}
 
 async function buildSuite() {
   await esbuild.build({

@@ -19,7 +19,7 @@ export async function runStartTest({ launchBrowser }) {
   try {
     const deadline = Date.now() + 120_000;
     while (!/running in VS Code at (\S+)/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not start: ${output.slice(-500)}`);
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not start (exit ${child.exitCode}): ${output.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     if (!new RegExp(`Port ${wanted} is busy: using \\d+ instead`).test(output)) throw new Error(`no word about the busy port: ${output}`);

@@ -11,7 +11,7 @@ function vsixFiles(vsix) {
   return execFileSync('python3', ['-c', script, vsix], { encoding: 'utf8' }).trim().split('\n');
 }
 
-async function runCommand(page, title) {
+export async function runCommand(page, title) {
   // Right after load a command may not be registered yet: retry the palette.
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.keyboard.press('F1');
@@ -28,7 +28,7 @@ async function runCommand(page, title) {
   throw new Error(`command "${title}" not found in the palette`);
 }
 
-async function openFile(page, name) {
+export async function openFile(page, name) {
   // A file the test just wrote may not be in Quick Open's index yet: ask again.
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('Control+P');
@@ -45,7 +45,7 @@ async function openFile(page, name) {
 }
 
 /** The panel's page: VS Code nests it in two iframes; the inner one holds our document. */
-async function panelFrame(page) {
+export async function panelFrame(page) {
   for (let i = 0; i < 100; i++) {
     for (const frame of page.frames()) {
       if (await frame.locator('#loss-chart').count().catch(() => 0)) return frame;
@@ -173,6 +173,10 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await frame.locator('#training').scrollIntoViewIfNeeded();
       const backend = await frame.locator('#train-backend').textContent();
       if (!/Backend: (webgl|wasm|cpu) \(/.test(backend ?? '')) throw new Error(`no backend shown: ${backend}`);
+      // The trial's timing and the run's, each labelled with how it was measured.
+      if (!/ms\/epoch in the trial \(2 epochs after a warm-up, no drawing\)/.test(backend ?? '')) throw new Error(`the trial's timing is not labelled: ${backend}`);
+      const progress = await frame.locator('#train-progress').textContent();
+      if (!/ms\/epoch in this run \(last 5 epochs, drawn as they come\)/.test(progress ?? '')) throw new Error(`the run's timing is not labelled: ${progress}`);
       await page.screenshot({ path: path.join(results, 'workbench-training.png') });
       return `${backend}; ${await frame.locator('#train-progress').textContent()}`;
     });
@@ -205,14 +209,22 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       };
       const hide = async () => {
         hides++;
-        // Keys typed into a focused webview stay there: open the file from the code's group, then move it over the panel.
-        const old = page.locator('.tab', { hasText: 'vae.js' });
-        for (let i = 0; i < 3 && (await old.count()) > 0; i++) await old.first().click({ button: 'middle' });
-        await step('back to the code', () => page.locator('.tab', { hasText: 'article.js' }).first().click());
-        await step('open vae.js', () => openFile(page, 'vae.js'));
-        await step('move it over the panel', () => runCommand(page, 'View: Move Editor into Next Group'));
+        const inPanelGroup = page.locator('.editor-group-container').nth(1).locator('.tab', { hasText: 'vae.js' });
+        if ((await inPanelGroup.count()) > 0) {
+          await step('show vae.js over the panel', () => inPanelGroup.first().click());
+        } else {
+          // Keys typed into a focused webview stay there: open the file from the code's group, then move it over the panel.
+          await step('back to the code', () => page.locator('.tab', { hasText: 'article.js' }).first().click());
+          await step('open vae.js', () => openFile(page, 'vae.js'));
+          await step('move it over the panel', () => runCommand(page, 'View: Move Editor into Next Group'));
+        }
         await step('vae.js shown over the panel', () => page.locator('.editor-group-container').nth(1).locator('.tab.active', { hasText: 'vae.js' }).waitFor({ timeout: 10_000 }));
-        await step('back to the code again', () => page.locator('.tab', { hasText: 'article.js' }).first().click());
+        // A click on the tab of an active editor leaves the keyboard where it was: click into the text.
+        await step('back to the code again', async () => {
+          await page.locator('.tab', { hasText: 'article.js' }).first().click();
+          const box = await page.locator('.editor-group-container').first().boundingBox();
+          await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        });
       };
       /** The panel draws its curves and its gradient check again, in the page it has now. */
       const works = async (route) => {
@@ -254,6 +266,7 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.locator('.tab', { hasText: 'Loss Lab: ' }).first().click();
       await works("the panel's own tab");
       await page.locator('.tab', { hasText: 'vae.js' }).first().click({ button: 'middle' }).catch(() => undefined);
+      return `${hides} times hidden, back by Preview, Train, Open Preview and its tab`;
     });
 
     await test('a check result is dropped when the text changes (edit, then File: Revert)', async () => {
@@ -314,15 +327,18 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
     });
 
     await test('the panel comes back on its loss after the window reloads', async () => {
+      // The loss the panel shows now (the tests before moved it around), and after the reload.
+      const before = (await (await panelFrame(page)).locator('#loss-name').textContent())?.trim();
       // As a user reloads: the workbench saves its state (the panel's among it) before it goes.
       await runCommand(page, 'Developer: Reload Window');
       await page.waitForEvent('load', { timeout: 60_000 });
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await page.locator('.tab', { hasText: 'Loss Lab: meanAbsoluteError' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: `Loss Lab: ${before}` }).first().waitFor({ timeout: 30_000 });
       const frame = await panelFrame(page);
       await frame.locator('#curves[data-drawings]').waitFor({ timeout: 60_000 });
       const name = await frame.locator('#loss-name').textContent();
-      if (name !== 'meanAbsoluteError') throw new Error(`restored on ${name}`);
+      if (name !== before) throw new Error(`restored on ${name}, not ${before}`);
+      return `restored on ${name}`;
     });
 
     await test('the Train CodeLens shows the panel on its loss and starts a training run', async () => {
@@ -343,6 +359,25 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await frame.locator('#loss-name', { hasText: 'meanSquaredError' }).waitFor({ timeout: 15_000 });
       // The page was reloaded by the test before: any epoch shown is this run's (20 epochs can end in 2 s).
       await frame.locator('#training[data-state=idle] #train-progress', { hasText: /^epoch (\d+)\/\1 .* · done$/ }).waitFor({ timeout: 180_000 });
+      // The backend trial of the first run is kept for the panel's life, through the reload too.
+      const kept = await frame.locator('#train-backend').getAttribute('data-kept');
+      if (kept !== 'true') throw new Error(`the backends were timed again: ${await frame.locator('#train-backend').textContent()}`);
+    });
+
+    await test('Train on a loss with no gradient: one message in place of the charts, no backend timed', async () => {
+      await openFile(page, 'bugs.ts');
+      await page.locator('.view-line', { hasText: 'export function huberWithWhere' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Control+Home');
+      await page.locator('.codelens-decoration a', { hasText: /^Train$/ }).first().click({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: 'Loss Lab: huberWithWhere' }).first().waitFor({ timeout: 15_000 });
+      const frame = await panelFrame(page);
+      const progress = frame.locator('#train-progress', { hasText: /^Your loss cannot train: tfjs has no gradient for LessEqual/ });
+      await progress.waitFor({ timeout: 60_000 });
+      const text = (await progress.textContent()) ?? '';
+      if ((text.match(/LessEqual/g) ?? []).length !== 1 || /\.\.|\.;/.test(text)) throw new Error(`said more than once, or with stray punctuation: ${text}`);
+      if (!(await frame.locator('#train-charts').evaluate((e) => e.hidden))) throw new Error('empty charts are shown');
+      if (((await frame.locator('#train-backend').textContent()) ?? '').trim() !== '') throw new Error('backends were timed');
+      await page.screenshot({ path: path.join(results, 'workbench-no-gradient.png') });
     });
 
     await test('New Loss from Template opens the chosen template in a new editor', async () => {

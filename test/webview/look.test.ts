@@ -111,6 +111,16 @@ describe('how the panel looks, headless Chromium', function () {
     await panel.page.close();
   });
 
+  it("keeps a factory parameter's slider, box and reset button inside a narrow panel", async () => {
+    for (const width of [340, 420]) {
+      const panel = await open(await lossFrom('panel/losses.ts', 'huber', { kind: 'factory', params: [{ name: 'delta', defaultText: '1.0', value: 1 }] }), { width });
+      const right = await panel.page.$eval('#sliders button', (b) => b.getBoundingClientRect().right);
+      const box = await panel.page.$eval('#sliders-box', (b) => b.getBoundingClientRect().right);
+      assert.ok(right <= box, `the reset button ends at ${right} px, its card at ${box} px (${width} px wide)`);
+      await panel.page.close();
+    }
+  });
+
   it('clips the binary slope axis to the bulk of the values and says so', async () => {
     const text = `${FIXTURE}\nexport function bce(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {\n  const p = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);\n  return tf.neg(tf.mean(tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p))))));\n}\n`;
     const panel = await open(await lossFrom('panel/losses.ts', 'bce', { task: 'binary' }, text));

@@ -134,8 +134,10 @@ describe('the preview panel in headless Chromium', function () {
     const panel = await openWith(loss);
     await nextCurves(panel, undefined);
     const drawings = async (): Promise<number> => Number(await panel.page.$eval('#curves', (e) => (e as HTMLElement).dataset.drawings));
-    await panel.send({ ...loss, loss: { ...loss.loss, version: 2, checks: [{ id: 'runs', status: 'pass', message: 'ok', ms: 1 }] } });
-    await panel.page.waitForFunction(() => /Checks: all 1 pass/.test(document.getElementById('loss-checks')?.textContent ?? ''));
+    // The checks in the editor's words: a warning stays a warning, and an error in the code is said beside them.
+    const checks = [{ id: 'runs', status: 'pass', message: 'ok', ms: 1 }, { id: 'shape', status: 'warn', message: 'per element', ms: 1 }] as const;
+    await panel.send({ ...loss, loss: { ...loss.loss, version: 2, checks: [...checks], errors: ['LL200'] } });
+    await panel.page.waitForFunction(() => document.getElementById('loss-checks')?.textContent === 'Checks: 1 check passes, 1 warns (shape); 1 error in the code (LL200).');
     await panel.page.waitForTimeout(500);
     assert.equal(await drawings(), 1);
     const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8').replace('tf.mean(tf.square(tf.sub(yPred, yTrue)))', 'tf.mul(2, tf.mean(tf.square(tf.sub(yPred, yTrue))))');

@@ -25,6 +25,10 @@ export class GradcheckPanel {
     const shown = result.elements.length < result.total ? `${result.total} elements (the ${result.elements.length} that need attention first are drawn)` : `${result.total} elements`;
     element('gradcheck-meta').textContent = `${shown}, ${result.evaluations} evaluations on ${result.backend}, ${Math.round(result.ms)} ms`;
 
+    // No element judged (no gradient at all): the verdict says why; an empty chart and table would not.
+    const judged = result.elements.length > 0;
+    (this.chart.canvas.parentElement as HTMLElement).hidden = !judged;
+    (element('gradcheck-table').parentElement as HTMLElement).hidden = !judged;
     const byVerdict = (verdicts: JudgedElement['verdict'][]): Point[] =>
       result.elements.filter((e) => verdicts.includes(e.verdict) && e.autodiff !== null && e.numeric !== null).map((e) => ({ x: e.autodiff as number, y: e.numeric as number }));
     const values = result.elements.flatMap((e) => [e.autodiff, e.numeric]).filter((v): v is number => v !== null);
@@ -49,6 +53,8 @@ export class GradcheckPanel {
 
   clear(message: string): void {
     this.last = undefined;
+    (this.chart.canvas.parentElement as HTMLElement).hidden = true;
+    (element('gradcheck-table').parentElement as HTMLElement).hidden = true;
     element('gradcheck-status').className = 'status';
     element('gradcheck-status').textContent = message;
     element('gradcheck-meta').textContent = '';
