@@ -283,7 +283,8 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
         await page.keyboard.type(text);
       };
       const check = async () => {
-        await editor.click();
+        // Focus by the tab: a click on the text may land where the editor has scrolled it away.
+        await page.locator('.tab', { hasText: 'stale.ts' }).first().click();
         await page.keyboard.press('Control+Home');
         await page.locator('.codelens-decoration a', { hasText: /^Check$/ }).first().click({ timeout: 30_000 });
         await failedGlyph.first().waitFor({ timeout: 60_000 });
