@@ -12,7 +12,8 @@ export interface CompileNames {
   functions: string[];
 }
 
-function normalized(name: string): string {
+/** A name with case, `_`, `-` and blanks folded away: `binary_crossentropy` ~ `binaryCrossentropy`. */
+export function normalized(name: string): string {
   return name.toLowerCase().replace(/[_\-\s]/g, '');
 }
 

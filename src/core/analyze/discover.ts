@@ -114,7 +114,7 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
         const taskTag = tagText(member, 'lossTask');
         // An instance method runs on an instance made with no arguments; a constructor that needs some makes none.
         const ctor = statement.members.find(ts.isConstructorDeclaration);
-        const needed = isStatic ? [] : (ctor?.parameters ?? []).filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken).map((p) => p.name.getText());
+        const needed = isStatic ? [] : (ctor?.parameters ?? []).filter(isUnsetWhenOmitted).map((p) => p.name.getText());
         found.push({
           name: `${className}.${method}`,
           declaration: member,
@@ -169,9 +169,19 @@ function asLoss(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind' |
   return tagged || qualifiesByParameters(fn) ? { kind: 'loss', fn, factoryParams: [] } : undefined;
 }
 
-/** Called with (yTrue, yPred), every parameter gets a value: none after the second lacks a default. */
+/** The parameters after the second that a call with (yTrue, yPred) leaves unset: no default, not optional, not rest. */
+export function unsetExtraParameters(fn: FunctionLike): ts.ParameterDeclaration[] {
+  return fn.parameters.slice(2).filter(isUnsetWhenOmitted);
+}
+
+/** A parameter that has no value when its argument is left out: no default, not optional, not rest. */
+function isUnsetWhenOmitted(p: ts.ParameterDeclaration): boolean {
+  return !p.initializer && !p.questionToken && !p.dotDotDotToken;
+}
+
+/** Called with (yTrue, yPred), every parameter gets a value. */
 function takesTwoArguments(fn: FunctionLike): boolean {
-  return fn.parameters.slice(2).every((p) => p.initializer !== undefined || p.questionToken !== undefined || p.dotDotDotToken !== undefined);
+  return unsetExtraParameters(fn).length === 0;
 }
 
 /** No ES module syntax and no CommonJS exports: a script whose top-level names are its interface. */
@@ -193,7 +203,7 @@ function asFactory(fn: FunctionLike, tagged: boolean): Pick<LossCandidate, 'kind
   });
   // A factory with a parameter that has no default makes no loss on its own (`weighted(posWeight)`):
   // it is linted, and run where compile calls it with an argument.
-  const needsArguments = fn.parameters.filter((p) => !p.initializer && !p.questionToken).map((p) => p.name.getText());
+  const needsArguments = fn.parameters.filter(isUnsetWhenOmitted).map((p) => p.name.getText());
   return { kind: 'factory', fn: returned, factory: fn, factoryParams, ...(needsArguments.length > 0 ? { needsArguments } : {}) };
 }
 
@@ -241,7 +251,7 @@ export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
 }
 
 /** Local name → exported name, from `export` modifiers, `export { a as b }` and CommonJS assignments. */
-function exportedNames(sf: ts.SourceFile): Map<string, string> {
+export function exportedNames(sf: ts.SourceFile): Map<string, string> {
   const names = new Map<string, string>();
   for (const statement of sf.statements) {
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
@@ -297,7 +307,7 @@ function commonJsExports(expr: ts.Expression): Array<[string, string]> {
 }
 
 /** Functions written inline in CommonJS exports: [exported name, function, name node]. */
-function commonJsFunctions(expr: ts.Expression): Array<[string, FunctionLike, ts.Node]> {
+export function commonJsFunctions(expr: ts.Expression): Array<[string, FunctionLike, ts.Node]> {
   if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
   const target = commonJsTarget(expr.left);
   if (target === undefined) return [];

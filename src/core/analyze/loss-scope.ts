@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import type { LossCandidate } from './discover';
 import type { Binding, Scopes } from './scopes';
-import { skipOuter, TFJS_MODULE, unwrapFunction } from './syntax';
+import { isPropertyName, outerVariableDeclaration, skipOuter, TFJS_MODULE, unwrapFunction } from './syntax';
 import { resolveOp, type TfjsRegistry } from './tfjs-registry';
 
 /** The type checker's view, when the analysis runs with types. */
@@ -383,14 +383,7 @@ export function returnExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression
 }
 
 function bindingRoot(decl: ts.BindingElement): ts.Expression | undefined {
-  let node: ts.Node = decl;
-  while (ts.isBindingElement(node) || ts.isArrayBindingPattern(node) || ts.isObjectBindingPattern(node)) node = node.parent;
-  return ts.isVariableDeclaration(node) ? node.initializer : undefined;
-}
-
-function isPropertyName(id: ts.Identifier): boolean {
-  const parent = id.parent;
-  return (ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id);
+  return outerVariableDeclaration(decl)?.initializer;
 }
 
 function isImportNode(node: ts.Node): boolean {
@@ -410,7 +403,6 @@ function isTfjsRequire(expr: ts.Expression): boolean {
 }
 
 function isRequireBinding(decl: ts.Node): boolean {
-  let node: ts.Node = decl;
-  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node)) node = node.parent;
-  return ts.isVariableDeclaration(node) && node.initializer !== undefined && isTfjsRequire(node.initializer);
+  const initializer = outerVariableDeclaration(decl)?.initializer;
+  return initializer !== undefined && isTfjsRequire(initializer);
 }

@@ -2,7 +2,7 @@
 // Parameter and return types come from the TypeScript checker (JSDoc types in JavaScript).
 import ts from 'typescript';
 import type { Diagnostic } from '../report';
-import type { LossCandidate } from './discover';
+import { unsetExtraParameters, type LossCandidate } from './discover';
 import { diagnostic, spanRange } from './diagnostic';
 
 export interface SignatureContext {
@@ -21,7 +21,7 @@ function checkParameterCount(loss: LossCandidate, { sourceFile }: SignatureConte
   // tfjs calls a loss with two arguments: extra parameters with a default, optional ones and a rest
   // parameter are fine (tfjs-layers' own `categoricalCrossentropy(target, output, fromLogits = false)`);
   // tf.customGrad adds its `save` function as the last argument.
-  const unset = params.slice(2).filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken && !(loss.customGrad && p === params[params.length - 1]));
+  const unset = unsetExtraParameters(loss.fn).filter((p) => !(loss.customGrad && p === params[params.length - 1]));
   if (params.length >= 2 && unset.length === 0) return [];
   const names = params.map((p) => p.name.getText());
   const fn = loss.kind === 'factory' ? 'the returned function' : `\`${loss.name}\``;

@@ -5,6 +5,7 @@
 import ts from 'typescript';
 import type { LossCandidate } from './discover';
 import type { Binding, Scopes } from './scopes';
+import { isPropertyName, outerVariableDeclaration } from './syntax';
 
 /** The name a loss is exported under in the slice. */
 export function sliceExportName(index: number): string {
@@ -27,8 +28,10 @@ export function sliceModule(sf: ts.SourceFile, scopes: Scopes, candidates: reado
   const topLevel = new Set<ts.Statement>();
   const hoisted = new Set<ts.Node>();
   const blocked = new Map<number, string>();
+  // Losses share what they reach (the tfjs import, helpers): each node's free names are found once.
+  const free = new Map<ts.Node, Binding[]>();
   candidates.forEach((candidate, index) => {
-    const closure = closureOf(candidate, scopes);
+    const closure = closureOf(candidate, scopes, free);
     if (typeof closure === 'string') {
       blocked.set(index, closure);
       return;
@@ -45,7 +48,7 @@ export function sliceModule(sf: ts.SourceFile, scopes: Scopes, candidates: reado
 }
 
 /** The top-level statements and local declarations a loss reaches, or why it cannot run on its own. */
-function closureOf(candidate: LossCandidate, scopes: Scopes): { topLevel: Set<ts.Statement>; hoisted: Set<ts.Node> } | string {
+function closureOf(candidate: LossCandidate, scopes: Scopes, free: Map<ts.Node, Binding[]>): { topLevel: Set<ts.Statement>; hoisted: Set<ts.Node> } | string {
   const topLevel = new Set<ts.Statement>();
   const hoisted = new Set<ts.Node>();
   const scanned = new Set<ts.Node>();
@@ -59,7 +62,9 @@ function closureOf(candidate: LossCandidate, scopes: Scopes): { topLevel: Set<ts
     if (scanned.has(node)) continue;
     scanned.add(node);
     if (!ts.isSourceFile(node.parent) && readsThis(node)) return `it reads \`this\`: Loss Lab cannot run it outside the object it belongs to`;
-    for (const binding of freeBindings(node, scopes)) {
+    let bindings = free.get(node);
+    if (!bindings) free.set(node, (bindings = freeBindings(node, scopes)));
+    for (const binding of bindings) {
       const statement = topLevelStatement(binding);
       if (statement) {
         if (!topLevel.has(statement)) {
@@ -69,7 +74,7 @@ function closureOf(candidate: LossCandidate, scopes: Scopes): { topLevel: Set<ts
         continue;
       }
       // A constant or function declared inside another function (a training script's `main`): hoisted.
-      const decl = ts.isBindingElement(binding) ? outerDeclaration(binding) : binding;
+      const decl = ts.isBindingElement(binding) ? outerVariableDeclaration(binding) : binding;
       if (decl && (ts.isVariableDeclaration(decl) || ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) {
         if (!hoisted.has(decl)) {
           hoisted.add(decl);
@@ -119,16 +124,6 @@ function freeBindings(node: ts.Node, scopes: Scopes): Binding[] {
   return found;
 }
 
-function isPropertyName(id: ts.Identifier): boolean {
-  const parent = id.parent;
-  return (
-    (ts.isPropertyAccessExpression(parent) && parent.name === id) ||
-    (ts.isPropertyAssignment(parent) && parent.name === id) ||
-    (ts.isMethodDeclaration(parent) && parent.name === id) ||
-    (ts.isPropertyDeclaration(parent) && parent.name === id)
-  );
-}
-
 /** The top-level statement that declares a binding, when it is declared at the top level. */
 function topLevelStatement(binding: Binding): ts.Statement | undefined {
   let node: ts.Node = binding;
@@ -137,10 +132,4 @@ function topLevelStatement(binding: Binding): ts.Statement | undefined {
     node = node.parent;
   }
   return node.parent ? (node as ts.Statement) : undefined;
-}
-
-function outerDeclaration(element: ts.BindingElement): ts.VariableDeclaration | undefined {
-  let node: ts.Node = element;
-  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
-  return ts.isVariableDeclaration(node) ? node : undefined;
 }

@@ -18,3 +18,21 @@ export function unwrapFunction(expr: ts.Expression): ts.ArrowFunction | ts.Funct
   const e = skipOuter(expr);
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
 }
+
+/** The variable declaration a destructured name belongs to (`const { a, b: [c] } = …` for a or c), or the declaration itself. */
+export function outerVariableDeclaration(node: ts.Node): ts.VariableDeclaration | undefined {
+  let n: ts.Node = node;
+  while (ts.isBindingElement(n) || ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n)) n = n.parent;
+  return ts.isVariableDeclaration(n) ? n : undefined;
+}
+
+/** An identifier that names a property, not a variable: `x.name`, `{ name: … }`, `name() { … }`, a class field. */
+export function isPropertyName(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  return (
+    (ts.isPropertyAccessExpression(parent) && parent.name === id) ||
+    (ts.isPropertyAssignment(parent) && parent.name === id) ||
+    (ts.isMethodDeclaration(parent) && parent.name === id) ||
+    (ts.isPropertyDeclaration(parent) && parent.name === id)
+  );
+}

@@ -8,7 +8,9 @@ import ts from 'typescript';
 import type { Diagnostic } from '../report';
 import { diagnostic } from './diagnostic';
 import {
+  commonJsFunctions,
   customGradFunction,
+  exportedNames,
   functionExpressionText,
   numericValue,
   qualifiesByParameters,
@@ -18,8 +20,8 @@ import {
   type LossCandidate,
 } from './discover';
 import type { Scopes } from './scopes';
-import { skipOuter, unwrapFunction } from './syntax';
-import { closestNames, type CompileNames } from './compile-names';
+import { outerVariableDeclaration, skipOuter, unwrapFunction } from './syntax';
+import { closestNames, normalized, type CompileNames } from './compile-names';
 
 export interface UseSiteResult {
   candidates: LossCandidate[];
@@ -173,10 +175,6 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
   }
 }
 
-function normalized(name: string): string {
-  return name.toLowerCase().replace(/[_\-\s]/g, '');
-}
-
 function isPlainLiteral(e: ts.Expression): boolean {
   const x = skipOuter(e);
   return ts.isStringLiteral(x) || x.kind === ts.SyntaxKind.TrueKeyword || x.kind === ts.SyntaxKind.FalseKeyword || x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
@@ -240,9 +238,8 @@ function resolveFunction(id: ts.Identifier, sf: ts.SourceFile, scopes: Scopes, r
   }
   if (ts.isBindingElement(binding) || ts.isVariableDeclaration(binding)) {
     // const { huber } = require('./losses');
-    let decl: ts.Node = binding;
-    while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl)) decl = decl.parent;
-    const init = ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
+    const initializer = outerVariableDeclaration(binding)?.initializer;
+    const init = initializer && skipOuter(initializer);
     const spec = init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' ? init.arguments[0] : undefined;
     if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.') || !ts.isBindingElement(binding)) return undefined;
     const other = readModule(sf.fileName, spec.text);
@@ -268,51 +265,27 @@ function declarationStatement(node: ts.Node): ts.Node {
   return node;
 }
 
-/** A function a module exports under `name` (`export function`, `export const`, `export { a as name }`, `export default`). */
+/** A function a module exports under `name`, read by the same rules discovery reads exports with. */
 function exportedFunction(sf: ts.SourceFile, name: string): FunctionLike | undefined {
-  const local = new Map<string, FunctionLike>();
-  let exportedAs: string | undefined;
+  const exported = exportedNames(sf);
   for (const statement of sf.statements) {
-    const isExport = ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
-    const isDefault = ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);
     if (ts.isFunctionDeclaration(statement) && statement.body) {
-      if (statement.name) local.set(statement.name.text, statement);
-      if (isExport && ((isDefault && name === 'default') || (!isDefault && statement.name?.text === name))) return statement;
+      if (exported.get(statement.name?.text ?? 'default') === name) return statement;
     } else if (ts.isVariableStatement(statement)) {
       for (const decl of statement.declarationList.declarations) {
         const fn = decl.initializer && (unwrapFunction(decl.initializer) ?? customGradFunction(decl.initializer));
-        if (!fn || !ts.isIdentifier(decl.name)) continue;
-        local.set(decl.name.text, fn);
-        if (isExport && decl.name.text === name) return fn;
+        if (fn && ts.isIdentifier(decl.name) && exported.get(decl.name.text) === name) return fn;
       }
-    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-      for (const spec of statement.exportClause.elements) if (spec.name.text === name) exportedAs = (spec.propertyName ?? spec.name).text;
     } else if (ts.isExportAssignment(statement) && name === 'default') {
       const fn = unwrapFunction(statement.expression);
       if (fn) return fn;
-      if (ts.isIdentifier(statement.expression)) exportedAs = statement.expression.text;
-    } else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      // CommonJS: exports.name = …, module.exports.name = …, module.exports = { name, other: local }.
-      const { left, right } = statement.expression;
-      const target = left.getText(sf).replace(/^module\./, '');
-      if (target === `exports.${name}`) {
-        const fn = unwrapFunction(right);
-        if (fn) return fn;
-        if (ts.isIdentifier(right)) exportedAs = right.text;
-      } else if (target === 'exports' && ts.isObjectLiteralExpression(right)) {
-        for (const prop of right.properties) {
-          if (prop.name?.getText(sf) !== name) continue;
-          if (ts.isShorthandPropertyAssignment(prop)) exportedAs = name;
-          else if (ts.isPropertyAssignment(prop)) {
-            const fn = unwrapFunction(prop.initializer);
-            if (fn) return fn;
-            if (ts.isIdentifier(prop.initializer)) exportedAs = prop.initializer.text;
-          } else if (ts.isMethodDeclaration(prop) && prop.body) return prop;
-        }
-      }
+    } else if (ts.isExpressionStatement(statement)) {
+      // CommonJS functions written inline: exports.name = (…) => …, module.exports = { name(…) { … } }.
+      const found = commonJsFunctions(statement.expression).find(([exportedAs]) => exportedAs === name);
+      if (found) return found[1];
     }
   }
-  return exportedAs === undefined ? undefined : local.get(exportedAs);
+  return undefined;
 }
 
 const MODULE_EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.js', '.mjs', '.jsx', '/index.ts', '/index.js'];
@@ -350,14 +323,12 @@ function compileUses(sf: ts.SourceFile, scopes: Scopes): UseValue[] {
     const options = ts.isCallExpression(node) ? compileOptions(node, scopes) : usesTfjs && ts.isObjectLiteralExpression(node) && isCompileConfig(node) ? node : undefined;
     if (options && !seen.has(options)) {
       seen.add(options);
-      {
-        for (const prop of options.properties) {
-          const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
-          const role = key === 'loss' ? 'loss' : key === 'metrics' ? 'metric' : undefined;
-          if (!role) continue;
-          const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
-          if (value) for (const v of flatten(value)) uses.push({ role, value: v });
-        }
+      for (const prop of options.properties) {
+        const key = propertyKey(prop);
+        const role = key === 'loss' ? 'loss' : key === 'metrics' ? 'metric' : undefined;
+        if (!role) continue;
+        const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
+        if (value) for (const v of flatten(value)) uses.push({ role, value: v });
       }
     }
     const children: ts.Node[] = [];
@@ -369,8 +340,13 @@ function compileUses(sf: ts.SourceFile, scopes: Scopes): UseValue[] {
   return uses;
 }
 
+/** `loss` in `{ loss: … }` and `{ 'loss': … }`. */
+function propertyKey(prop: ts.ObjectLiteralElementLike): string | undefined {
+  return prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+}
+
 function isCompileConfig(object: ts.ObjectLiteralExpression): boolean {
-  const keys = new Set(object.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '')));
+  const keys = new Set(object.properties.map(propertyKey));
   return keys.has('loss') && keys.has('optimizer');
 }
 
