@@ -172,3 +172,14 @@ export async function inkOf(page: Page, canvasId: string): Promise<number> {
     return ink;
   }, canvasId);
 }
+
+/** A panel server for the suite it is called in: started before its tests (with the results folder), stopped after. */
+export function suiteServer(): PanelServer {
+  const server = new PanelServer();
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await server.start();
+  });
+  after(() => server.stop());
+  return server;
+}

@@ -1,16 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PanelServer, RESULTS, inkOf, lossFrom, type PanelPage } from './page';
+import { PanelServer, RESULTS, suiteServer, inkOf, lossFrom, type PanelPage } from './page';
 
 describe('the preview panel in headless Chromium', function () {
   this.timeout(180_000);
-  const server = new PanelServer();
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    await server.start();
-  });
-  after(() => server.stop());
+  const server = suiteServer();
 
   async function openWith(loss: Awaited<ReturnType<typeof lossFrom>>, options: Parameters<PanelServer['open']>[0] = {}, settings = {}): Promise<PanelPage> {
     const panel = await server.open(options);

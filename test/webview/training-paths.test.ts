@@ -3,18 +3,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PanelServer, RESULTS, lossFrom, type PanelPage } from './page';
+import { RESULTS, suiteServer, lossFrom, type PanelPage } from './page';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'panel', 'losses.ts'), 'utf8');
 
 describe('training paths in the panel, headless Chromium', function () {
   this.timeout(300_000);
-  const server = new PanelServer();
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    await server.start();
-  });
-  after(() => server.stop());
+  const server = suiteServer();
 
   async function open(loss: Awaited<ReturnType<typeof lossFrom>>, backend: 'auto' | 'cpu' = 'auto'): Promise<PanelPage> {
     const panel = await server.open();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PanelServer, RESULTS, inkOf, lossFrom, type PanelPage } from './page';
+import { PanelServer, RESULTS, suiteServer, inkOf, lossFrom, type PanelPage } from './page';
 
 interface Summary {
   epochs: number;
@@ -12,12 +12,7 @@ interface Summary {
 
 describe('mini training in the panel, headless Chromium', function () {
   this.timeout(300_000);
-  const server = new PanelServer();
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    await server.start();
-  });
-  after(() => server.stop());
+  const server = suiteServer();
 
   /** Opens the panel on a loss, picks data, baseline and epochs, presses Train and waits for the end. */
   async function train(loss: string, options: { dataset?: string; baseline?: string; epochs: number; backend?: 'auto' | 'webgl' | 'wasm' | 'cpu'; theme?: 'light' | 'dark'; task?: 'regression' | 'binary' | 'categorical' }): Promise<{ panel: PanelPage; summary: Summary; backend: string; chosen: string }> {

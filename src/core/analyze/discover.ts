@@ -58,7 +58,16 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   // of the script uses, so one shaped like a loss (and called with two arguments) is one.
   const script = isScript(sf);
   const found: LossCandidate[] = [];
-  const consider = (name: string, fn: FunctionLike, declaration: ts.Node, nameNode: ts.Node, tagged: ts.Node, exportName = exports.get(name), visible = exportName !== undefined): void => {
+  const consider = (
+    name: string,
+    fn: FunctionLike,
+    declaration: ts.Node,
+    nameNode: ts.Node,
+    tagged: ts.Node,
+    exportName = exports.get(name),
+    visible = exportName !== undefined,
+    extra: Partial<Pick<LossCandidate, 'reach' | 'roots' | 'customGrad'>> = {},
+  ): void => {
     const isTagged = hasTag(tagged, 'loss');
     if (!visible && !isTagged && !(script && takesTwoArguments(fn) && qualifiesByParameters(fn))) return;
     // Metrics share the signature, but need no gradient (tfjs-layers' binaryAccuracy compares with
@@ -67,7 +76,7 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
     const candidate: Pick<LossCandidate, 'kind' | 'fn' | 'factory' | 'factoryParams'> | undefined = asLoss(fn, isTagged) ?? asFactory(fn, isTagged);
     if (!candidate) return;
     const taskTag = tagText(tagged, 'lossTask');
-    found.push({ name, declaration, nameNode, exportName, taskTag, ...candidate, ...reachOf(name, declaration, candidate.factory ?? fn) });
+    found.push({ name, declaration, nameNode, exportName, taskTag, ...candidate, ...reachOf(name, declaration, candidate.factory ?? fn), ...extra });
   };
 
   for (const statement of sf.statements) {
@@ -84,17 +93,14 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
           for (const prop of object.properties) {
             const member = ts.isMethodDeclaration(prop) && prop.body ? prop : ts.isPropertyAssignment(prop) ? unwrapFunction(prop.initializer) : undefined;
             if (!member || !prop.name || !(ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))) continue;
-            const before = found.length;
-            consider(`${decl.name.text}.${prop.name.text}`, member, prop, prop.name, prop, undefined, true);
-            for (const c of found.slice(before)) Object.assign(c, { reach: `${decl.name.text}[${JSON.stringify(prop.name.text)}]`, roots: [statement] });
+            consider(`${decl.name.text}.${prop.name.text}`, member, prop, prop.name, prop, undefined, true, {
+              reach: `${decl.name.text}[${JSON.stringify(prop.name.text)}]`,
+              roots: [statement],
+            });
           }
         }
         const wrapped = decl.initializer && customGradFunction(decl.initializer);
-        if (wrapped && ts.isIdentifier(decl.name)) {
-          const before = found.length;
-          consider(decl.name.text, wrapped, statement, decl.name, decl);
-          for (const c of found.slice(before)) c.customGrad = true;
-        }
+        if (wrapped && ts.isIdentifier(decl.name)) consider(decl.name.text, wrapped, statement, decl.name, decl, undefined, undefined, { customGrad: true });
       }
     } else if (ts.isClassDeclaration(statement) && statement.name) {
       // A class method tagged @loss, or a static one shaped like a loss in an exported class: static

@@ -8,7 +8,7 @@
 import * as path from 'path';
 import ts from 'typescript';
 import type { Diagnostic, LossReport, Range } from '../report';
-import { findLosses, type FactoryParam } from './discover';
+import { findLosses, type FactoryParam, type LossCandidate } from './discover';
 import { rangeOf, spanRange } from './diagnostic';
 import { LINT_RULES } from './lints';
 import { LossScope, type TypeView } from './loss-scope';
@@ -87,6 +87,7 @@ export class Analyzer {
       const lints = LINT_RULES.flatMap((rule) => rule(scope)).filter((d) => !(candidate.customGrad && CUSTOM_GRADIENT_EXEMPT.has(d.code)));
       const diagnostics = candidate.external ? [] : [...checkSignature(candidate, { sourceFile: sf, ...view }), ...lints];
       const exportName = sliced ? sliceExportName(index) : candidate.exportName;
+      const runSkip = whyNotRun(candidate);
       return {
         name: candidate.name,
         kind: candidate.kind,
@@ -97,6 +98,7 @@ export class Analyzer {
         ...(exportName === undefined ? {} : { exportName }),
         factoryParams: candidate.factoryParams,
         nameRange: rangeOf(sf, candidate.nameNode),
+        ...(runSkip ? { runSkip } : {}),
       };
     });
 
@@ -109,21 +111,25 @@ export class Analyzer {
     }
     for (const loss of losses) loss.diagnostics.sort(byPosition);
     fileDiagnostics.sort(byPosition);
-    candidates.forEach((c, i) => {
-      if (c.needsInstance) {
-        const [cls] = c.name.split('.');
-        (losses[i] as LossInfo).runSkip = `${c.name} is not run: it is a method of ${cls} instances, and ${cls}'s constructor needs ${c.needsInstance.map((n) => `\`${n}\``).join(', ')}. A static method, or a loss outside the class, can be run.`;
-      }
-      if (c.needsArguments) {
-        const names = c.needsArguments.map((n) => `\`${n}\``).join(', ');
-        (losses[i] as LossInfo).runSkip = `${c.name} is not run: the factory needs ${names} to make a loss. Give ${c.needsArguments.length === 1 ? 'it a default' : 'them defaults'}, or Loss Lab runs it where compile calls it with ${c.needsArguments.length === 1 ? 'one' : 'them'}.`;
-      }
-    });
     if (!sliced) return { file: fileName, diagnostics: fileDiagnostics, losses };
     const slice = sliceModule(sf, scopes, candidates);
     for (const [index, reason] of slice.blocked) (losses[index] as LossInfo).runSkip = `${candidates[index]?.name} is not run: ${reason}.`;
     return { file: fileName, diagnostics: fileDiagnostics, losses, runModule: slice.text };
   }
+}
+
+/** Why a loss found by its declaration cannot be run on its own; the slice adds its own reasons. */
+function whyNotRun(c: LossCandidate): string | undefined {
+  const quoted = (names: string[]): string => names.map((n) => `\`${n}\``).join(', ');
+  if (c.needsArguments) {
+    const one = c.needsArguments.length === 1;
+    return `${c.name} is not run: the factory needs ${quoted(c.needsArguments)} to make a loss. Give ${one ? 'it a default' : 'them defaults'}, or Loss Lab runs it where compile calls it with ${one ? 'one' : 'them'}.`;
+  }
+  if (c.needsInstance) {
+    const [cls] = c.name.split('.');
+    return `${c.name} is not run: it is a method of ${cls} instances, and ${cls}'s constructor needs ${quoted(c.needsInstance)}. A static method, or a loss outside the class, can be run.`;
+  }
+  return undefined;
 }
 
 function typeScriptErrors(sf: ts.SourceFile, typed: TypedFile | undefined, which: TypeScriptErrors | 'syntax'): Array<{ diagnostic: Diagnostic; start: number; semantic: boolean }> {

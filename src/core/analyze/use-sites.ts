@@ -63,6 +63,25 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
     quiet.push([owner.getStart(sf), owner.getEnd()]);
   };
 
+  /** Whether discovery or an earlier use site already holds a loss or factory like this. */
+  const held = (is: (c: LossCandidate) => boolean): boolean => known.some(is) || candidates.some(is);
+  /** A function of this file given to compile (or called there by mistake) is the loss meant: checked as one. */
+  const addLocalLoss = (id: ts.Identifier, target: ResolvedFunction): void => {
+    if (target.external || held((c) => c.fn === target.fn)) return;
+    candidates.push({
+      name: unique(id.text),
+      kind: 'loss',
+      declaration: target.declaration,
+      nameNode: target.nameNode,
+      fn: target.fn,
+      factoryParams: [],
+      useSite: true,
+      reach: id.text,
+      roots: [id],
+      ...(target.customGrad ? { customGrad: true } : {}),
+    });
+  };
+
   for (const { role, value } of compileUses(sf, scopes)) {
     const v = skipOuter(value);
     if (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) {
@@ -105,24 +124,12 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
         const param = target.fn.parameters[0]?.name.getText() ?? 'its parameter';
         report(v, code, role === 'loss' ? 'error' : 'warning',
           `\`${v.text}\` is a factory: given uncalled, tfjs calls it with (yTrue, yPred), so \`${param}\` becomes a tensor and the result is a function, not a tensor${role === 'loss' ? '' : ' (the metric fails when training starts)'}. Call it: \`${v.text}()\`.`);
-        if (role === 'loss' && !target.external && ![...known, ...candidates].some((c) => c.factory === target.fn) && target.fn.parameters.every((p) => p.initializer)) {
+        if (role === 'loss' && !target.external && !held((c) => c.factory === target.fn) && target.fn.parameters.every((p) => p.initializer)) {
           candidates.push(factoryCandidate(unique(v.text), v, target.fn, [], sf, v.text, [v]));
         }
         continue;
       }
-      if (role === 'metric' || target.external || [...known, ...candidates].some((c) => c.fn === target.fn)) continue;
-      candidates.push({
-        name: unique(v.text),
-        kind: 'loss',
-        declaration: target.declaration,
-        nameNode: target.nameNode,
-        fn: target.fn,
-        factoryParams: [],
-        useSite: true,
-        reach: v.text,
-        roots: [v],
-        ...(target.customGrad ? { customGrad: true } : {}),
-      });
+      if (role === 'loss') addLocalLoss(v, target);
       continue;
     }
     if (ts.isCallExpression(v)) {
@@ -133,16 +140,13 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       if (!isFactoryShape(target.fn)) {
         report(v, role === 'loss' ? 'LL302' : 'LL303', role === 'loss' ? 'error' : 'warning',
           `\`${callee.text}\` is a ${role === 'loss' ? 'loss' : 'loss or metric'} function, and \`${v.getText(sf)}\` calls it once, when compile runs, instead of handing it to tfjs. Pass the function itself: \`${role === 'loss' ? 'loss' : 'metrics'}: ${callee.text}\`.`);
-        // Meant as the loss: checked as one.
-        if (role === 'loss' && !target.external && ![...known, ...candidates].some((c) => c.fn === target.fn)) {
-          candidates.push({ name: unique(callee.text), kind: 'loss', declaration: target.declaration, nameNode: target.nameNode, fn: target.fn, factoryParams: [], useSite: true, reach: callee.text, roots: [callee] });
-        }
+        if (role === 'loss') addLocalLoss(callee, target);
         continue;
       }
       if (role === 'metric') continue;
       const existing = known.find((c) => c.factory === target.fn);
       // `focal()` with no arguments is the factory with its defaults: one entry is enough.
-      if (v.arguments.length === 0 && [...known, ...candidates].some((c) => c.factory === target.fn && c.factoryParams.every((p, i) => p.defaultText === target.fn.parameters[i]?.initializer?.getText()))) continue;
+      if (v.arguments.length === 0 && held((c) => c.factory === target.fn && c.factoryParams.every((p, i) => p.defaultText === target.fn.parameters[i]?.initializer?.getText()))) continue;
       const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
       const literalCall = v.arguments.length === 0 || v.arguments.every((a) => numericValue(a) !== undefined || isPlainLiteral(a));
       if (existing && literalCall && !existing.useSite) {
