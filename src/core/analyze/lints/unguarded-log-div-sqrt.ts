@@ -80,14 +80,13 @@ class Guards {
     const scope = this.scope;
     const decl = scope.symbolOf(use);
     if (!decl) return false;
-    const fnBody = scope.loss.fn.body;
     const before = scope
       .assignmentsOf(decl)
       .filter((rhs) => rhs.parent.getEnd() <= use.getStart() && !isInside(use, rhs.parent))
       .reverse();
     for (const rhs of before) {
       if (!this.isGuarded(rhs)) return false;
-      if (fnBody && dominates(rhs.parent, use, fnBody)) return true;
+      if (dominates(rhs.parent, use)) return true;
     }
     // Nothing before the read was sure to run: the declared value reaches it.
     if (decl === scope.pred) return false;
@@ -110,25 +109,19 @@ function isInside(node: ts.Node, container: ts.Node): boolean {
   return node.getStart() >= container.getStart() && node.getEnd() <= container.getEnd();
 }
 
-/** Whether an assignment surely runs before `use`: its statement sits in a block that holds the use, with no branch, loop or function between. */
-function dominates(assignment: ts.Node, use: ts.Node, fnBody: ts.Node): boolean {
+/**
+ * Whether an assignment surely runs before `use`: it is a statement of its own (not inside a `?:`, a
+ * `&&` or a callback) in a block that holds the use. Early returns and breaks are not followed.
+ */
+function dominates(assignment: ts.Node, use: ts.Node): boolean {
   let statement: ts.Node = assignment;
   while (statement.parent && !ts.isExpressionStatement(statement) && !ts.isVariableStatement(statement)) {
-    if (ts.isFunctionLike(statement) || ts.isConditionalExpression(statement) || ts.isBinaryExpression(statement.parent) && statement.parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    const conditional = ts.isBinaryExpression(statement.parent) && statement.parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken;
+    if (ts.isFunctionLike(statement) || ts.isConditionalExpression(statement) || conditional) return false;
     statement = statement.parent;
   }
   const block = statement.parent;
-  if (!block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
-  if (!isInside(use, block)) return false;
-  // The block itself must run whenever the use does: it is the function's body or nested in plain blocks of it.
-  for (let n: ts.Node = block; n !== fnBody; n = n.parent) {
-    if (!n.parent) return false;
-    if (n.parent !== fnBody && !ts.isBlock(n.parent)) {
-      // A branch or loop between the block and the body: fine only if the use is inside the same branch.
-      return isInside(use, n);
-    }
-  }
-  return true;
+  return block !== undefined && (ts.isBlock(block) || ts.isSourceFile(block)) && isInside(use, block);
 }
 
 /** `x / sum(x)`: a value divided by its own sum, as tfjs-layers' cross-entropy normalises probabilities. */
