@@ -3,6 +3,7 @@
 // meets every label, and a tf.mean afterwards hides it from the shape check. Seen through a hook on
 // tfjs's engine (the kernels the loss runs, with their input tensors), on one call of the loss.
 import * as tf from '@tensorflow/tfjs';
+import { ownPatches } from './own-patches';
 import type { CheckResult } from '../report';
 import { callLoss, result, type CheckContext } from './context';
 
@@ -41,11 +42,12 @@ export function checkBroadcast(ctx: CheckContext): Outcome {
 export function watchKernels(batch: number, run: () => void): Finding | undefined {
   const engine = tf.engine() as unknown as { runKernel: RunKernel };
   const original = engine.runKernel;
+  const hadOwn = Object.hasOwn(engine, 'runKernel');
   // tfjs's where() broadcasts its inputs itself (Reshape with leading 1s, then Tile) before Select:
   // remember the shape each such tensor had before, by tensor id.
   const origin = new Map<number, number[]>();
   let found: Finding | undefined;
-  engine.runKernel = function (this: unknown, kernelName, inputs, attrs) {
+  const hook: RunKernel = function (this: unknown, kernelName, inputs, attrs) {
     const out = original.call(this, kernelName, inputs, attrs);
     if (found) return out;
     const tensors = Object.values(inputs ?? {}).filter((t): t is tf.Tensor => t instanceof tf.Tensor);
@@ -60,10 +62,14 @@ export function watchKernels(batch: number, run: () => void): Finding | undefine
     }
     return out;
   };
+  ownPatches.add(hook);
+  engine.runKernel = hook;
   try {
     run();
   } finally {
-    engine.runKernel = original;
+    if (hadOwn) engine.runKernel = original;
+    else delete (engine as Partial<typeof engine>).runKernel;
+    ownPatches.delete(hook);
   }
   return found;
 }

@@ -6,16 +6,17 @@ import { formatNumber, missingGradientKernel, result, type CheckContext } from '
 
 const EPOCHS = 2;
 
-/** The smallest model whose output has the shape of the task's predictions. */
-function tinyModel(task: Task, features: number[]): tf.LayersModel {
+/** The smallest model whose output has the shape of the task's predictions; its weights drawn from `seed`. */
+function tinyModel(task: Task, features: number[], seed: number): tf.LayersModel {
   const model = tf.sequential();
+  const kernelInitializer = tf.initializers.glorotUniform({ seed });
   if (task === 'segmentation') {
-    model.add(tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 1, kernelSize: 1, activation: 'sigmoid' }));
+    model.add(tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 1, kernelSize: 1, activation: 'sigmoid', kernelInitializer }));
     return model;
   }
   const units = features[features.length - 1] ?? 1;
   const activation = task === 'regression' ? 'linear' : task === 'binary' ? 'sigmoid' : 'softmax';
-  model.add(tf.layers.dense({ inputShape: [3], units, activation }));
+  model.add(tf.layers.dense({ inputShape: [3], units, activation, kernelInitializer }));
   return model;
 }
 
@@ -23,7 +24,7 @@ export async function checkFit(ctx: CheckContext, seed: number): Promise<Omit<Ch
   const batch = ctx.batch;
   const predShape = ctx.typical.yPred.shape.slice(1);
   const x = ctx.task === 'segmentation' ? tf.randomUniform([batch, 16, 16, 1], 0, 1, 'float32', seed) : tf.randomNormal([batch, 3], 0, 1, 'float32', seed);
-  const model = tinyModel(ctx.task, predShape);
+  const model = tinyModel(ctx.task, predShape, seed);
   const optimizer = tf.train.sgd(0.01);
   try {
     model.compile({ optimizer, loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => ctx.loss(yTrue, yPred) as tf.Tensor });

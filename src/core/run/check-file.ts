@@ -1,5 +1,5 @@
-// The runtime checks of every loss of one file: bundle the module once, then run each loss in the
-// runner's worker. Used by the CLI and the extension alike.
+// The runtime checks of every loss of one file: bundle the module once, load it once into a fresh
+// process of the runner's, then run each loss there. Used by the CLI and the extension alike.
 import type { LossInfo } from '../analyze';
 import type { TaskOption } from '../analyze/task';
 import { taskTagBefore } from '../analyze/task-tag';
@@ -28,6 +28,8 @@ export interface FileCheckOptions {
   sourceText?: string;
   /** Told after each loss, with its checks, how long its run took and the task it ran with. */
   onLoss?: (name: string, checks: CheckResult[], ms: number, task: Task) => void;
+  /** Start a spare process for the next file (default true; false when no file follows). */
+  spare?: boolean;
 }
 
 /** Loss name → its checks, in the order of DESIGN.md's check ids. */
@@ -42,42 +44,72 @@ export async function checkFileLosses(
   if (losses.length === 0) return results;
   const hiddenLosses = losses.filter((l) => l.exportName === undefined).map((l) => l.name);
   const bundle = await bundleLoss({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
-  for (const loss of losses) {
-    if (options.cancelled?.()) break;
-    if (loss.runSkip) {
-      results.set(loss.name, [{ id: 'runs', status: 'skip', message: loss.runSkip, ms: 0 }]);
-      options.onLoss?.(loss.name, results.get(loss.name) ?? [], 0, loss.task);
-      continue;
-    }
-    if (!bundle.ok) {
-      results.set(loss.name, [{ id: 'runs', status: 'fail', message: `the module cannot be loaded: ${bundle.message}`, ms: Math.round(bundle.ms) }]);
-      continue;
-    }
-    const factoryArgs = options.factoryArgs?.[loss.name];
-    const source = options.sourceText ?? text;
-    const tag = source === undefined ? undefined : taskTagBefore(source, offsetOf(source, loss.range));
-    const batch = tag?.batch ?? options.batch;
-    const reference = options.reference === undefined ? undefined : referenceFor(options.reference, loss, factoryArgs);
-    const outcome = await runner.run(
-      {
-        code: bundle.code,
-        file,
-        exportName: loss.exportName ?? loss.name,
-        kind: loss.kind,
-        task: loss.task,
-        autoTask: tag?.task === undefined && (options.task ?? 'auto') === 'auto',
-        seed: options.seed,
-        ...(batch ? { batch } : {}),
-        ...(tag?.width ? { width: tag.width } : {}),
-        ...(factoryArgs ? { factoryArgs } : {}),
-        ...(reference ? { reference } : {}),
-      },
-      options.timeoutMs,
-    );
-    results.set(loss.name, outcome.checks);
-    options.onLoss?.(loss.name, outcome.checks, outcome.ms, outcome.task ?? loss.task);
+  const skip = (loss: LossInfo, checks: CheckResult[]): void => {
+    results.set(loss.name, checks);
+    options.onLoss?.(loss.name, checks, 0, loss.task);
+  };
+  const runnable = losses.filter((loss) => {
+    if (loss.runSkip) skip(loss, [{ id: 'runs', status: 'skip', message: loss.runSkip, ms: 0 }]);
+    return !loss.runSkip;
+  });
+  if (runnable.length === 0) return ordered(results, losses);
+  if (!bundle.ok) {
+    for (const loss of runnable) skip(loss, [{ id: 'runs', status: 'fail', message: `the module cannot be loaded: ${bundle.message}`, ms: Math.round(bundle.ms) }]);
+    return ordered(results, losses);
   }
-  return results;
+  const source = options.sourceText ?? text;
+  let next = 0;
+  let cancelled = false;
+  // One process for the file; a loss that takes it down (a crash, a timeout) leaves the rest a fresh one.
+  while (next < runnable.length && !cancelled) {
+    const session = await runner.session(options.spare === false ? { spare: false } : {});
+    try {
+      // A module that throws, loops or crashes at load fails all its losses at once, after one timeout.
+      const loadFailure = await session.load({ code: bundle.code, file }, options.timeoutMs);
+      if (loadFailure) {
+        for (const loss of runnable.slice(next)) skip(loss, [{ ...loadFailure }]);
+        break;
+      }
+      while (next < runnable.length && !session.child.ended) {
+        // Asked once per loss, before it runs (the editor's Cancel).
+        if ((cancelled = options.cancelled?.() ?? false)) break;
+        const loss = runnable[next++] as LossInfo;
+        const factoryArgs = options.factoryArgs?.[loss.name];
+        const tag = source === undefined ? undefined : taskTagBefore(source, offsetOf(source, loss.range));
+        const batch = tag?.batch ?? options.batch;
+        const reference = options.reference === undefined ? undefined : referenceFor(options.reference, loss, factoryArgs);
+        const outcome = await session.run(
+          {
+            exportName: loss.exportName ?? loss.name,
+            kind: loss.kind,
+            task: loss.task,
+            autoTask: tag?.task === undefined && (options.task ?? 'auto') === 'auto',
+            seed: options.seed,
+            ...(batch ? { batch } : {}),
+            ...(tag?.width ? { width: tag.width } : {}),
+            ...(factoryArgs ? { factoryArgs } : {}),
+            ...(reference ? { reference } : {}),
+          },
+          options.timeoutMs,
+        );
+        results.set(loss.name, outcome.checks);
+        options.onLoss?.(loss.name, outcome.checks, outcome.ms, outcome.task ?? loss.task);
+      }
+    } finally {
+      session.close();
+    }
+  }
+  return ordered(results, losses);
+}
+
+/** The results in the order of the file's losses. */
+function ordered(results: Map<string, CheckResult[]>, losses: readonly LossInfo[]): Map<string, CheckResult[]> {
+  const sorted = new Map<string, CheckResult[]>();
+  for (const loss of losses) {
+    const checks = results.get(loss.name);
+    if (checks) sorted.set(loss.name, checks);
+  }
+  return sorted;
 }
 
 /** The offset of a 0-based line and character in `text`. */

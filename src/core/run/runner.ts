@@ -1,18 +1,32 @@
-// Runs the checks of a loss in a worker thread with a time and a memory limit. One warm worker is
-// kept for the next run (tfjs and the module stay loaded); on overrun, a crash or process.exit it
-// is terminated and replaced, and the run gets a failed check that says what happened.
-import { Worker } from 'worker_threads';
+// Runs user losses in child processes, never in the caller's process: a loss that kills its
+// process, blocks in a native call or fills memory outside the JS heap takes only its own process
+// with it. Each file gets a fresh process (no state crosses from one file's losses to another's);
+// warm spares, started ahead with tfjs loaded, spare a check the process start. Limits: time
+// (SIGKILL to the process group, which also stops native calls and the processes the loss started)
+// and memory (the whole process's resident size, watched from here, plus V8's heap limit).
+// Replies are parsed with the protocol's schema and must carry the waiting run's token.
+import { fork, type ChildProcess } from 'child_process';
+import { randomUUID } from 'crypto';
+import pidusage from 'pidusage';
 import { findBuilt } from '../built-files';
 import type { CheckResult, Task } from '../report';
-import type { CheckJob, WorkerReply } from './protocol';
+import { childReply, type CheckJob, type ChildReply, type ChildRequest, type LoadJob } from './protocol';
 
 export interface RunnerOptions {
-  /** Default time limit of a run (checks of one loss), in ms. */
+  /** Default time limit of a run (the checks of one loss, or loading a module), in ms. */
   timeoutMs?: number;
-  /** Heap limit of the worker, in MB. */
+  /** Memory limit of a loss's process, in MB: its resident size, and V8's heap. */
   memoryMb?: number;
-  /** The built worker script; found next to this bundle or in dist/ by default. */
+  /** The built child script; found next to this bundle or in dist/ by default. */
   workerFile?: string;
+  /** Files checked at the same time, each in its own process (default 1). */
+  jobs?: number;
+}
+
+/** The end of what a loss's process printed; the rest is dropped and counted. */
+export interface OutputTail {
+  text: string;
+  droppedBytes: number;
 }
 
 export interface RunOutcome {
@@ -22,141 +36,308 @@ export interface RunOutcome {
   /** The task preset the checks ran with, when the worker chose another than the job's. */
   task?: Task;
   ms: number;
+  /** What the loss's process printed so far (its last few KB). */
+  output: OutputTail;
 }
 
 const START_LIMIT_MS = 60_000;
+const OUTPUT_KEEP = 8 * 1024;
+const WATCH_MS = 100;
+export const DEFAULT_MEMORY_MB = 1024;
 
-interface Live {
-  worker: Worker;
+interface Child {
+  proc: ChildProcess;
   ready: Promise<string>;
-  output: string[];
+  output: OutputTail;
+  /** Why the process is gone, once it is. */
+  ended?: string;
+  /** Set by the watchdog: the resident size in MB that went over the limit. */
+  overMemory?: number;
+  onEnd: Set<(why: string) => void>;
 }
 
 export class LossRunner {
-  private live: Live | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 1;
-  private readonly timeoutMs: number;
-  private readonly memoryMb: number;
+  private readonly spares: Child[] = [];
+  private readonly leased = new Set<FileSession>();
+  private readonly waiting: (() => void)[] = [];
+  private disposed = false;
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+  readonly jobs: number;
   private readonly workerFile: string;
+  private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(options: RunnerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.memoryMb = options.memoryMb ?? 512;
+    this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    this.jobs = Math.max(1, Math.floor(options.jobs ?? 1));
     this.workerFile = options.workerFile ?? findBuilt('worker.js');
+    this.watchdog = setInterval(() => this.watch(), WATCH_MS);
+    this.watchdog.unref();
   }
 
-  /** Runs the checks of one loss; runs are queued, one at a time. */
-  run(job: CheckJob, timeoutMs = this.timeoutMs): Promise<RunOutcome> {
-    const next = this.queue.then(() => this.runNow(job, timeoutMs));
-    this.queue = next.catch(() => undefined);
-    return next;
+  /**
+   * A fresh process for one file's losses, when one of the `jobs` slots is free. `spare`: start
+   * another process ahead for the next file (default true; the CLI says false for its last files).
+   */
+  async session(options: { spare?: boolean } = {}): Promise<FileSession> {
+    if (this.disposed) throw new Error('the runner was disposed');
+    while (this.leased.size >= this.jobs) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const child = this.spares.shift() ?? this.start();
+    const session = new FileSession(this, child);
+    this.leased.add(session);
+    if (options.spare !== false) this.keepSpares();
+    return session;
   }
 
-  /** Starts the worker ahead of the first run (tfjs takes a moment to load). */
+  /** Starts a spare process ahead of the first run (tfjs takes a moment to load). */
   warmUp(): Promise<string> {
-    return this.ensureWorker().ready;
+    this.keepSpares();
+    return this.spares[0]?.ready ?? Promise.resolve('');
   }
 
   async dispose(): Promise<void> {
-    const live = this.live;
-    this.live = undefined;
-    if (live) await live.worker.terminate();
+    this.disposed = true;
+    clearInterval(this.watchdog);
+    for (const child of this.spares.splice(0)) kill(child, 'the runner was disposed');
+    for (const session of [...this.leased]) session.close();
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
-  private ensureWorker(): Live {
-    if (this.live) return this.live;
-    const worker = new Worker(this.workerFile, {
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: Math.min(64, this.memoryMb / 4) },
+  /** @internal A session's process is done with: the slot goes to the next file. */
+  release(session: FileSession): void {
+    if (!this.leased.delete(session)) return;
+    this.waiting.shift()?.();
+  }
+
+  private keepSpares(): void {
+    while (!this.disposed && this.spares.length < this.jobs) this.spares.push(this.start());
+  }
+
+  private start(): Child {
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    delete env.NODE_OPTIONS; // the caller's preloads are not the loss's
+    const proc = fork(this.workerFile, [], {
+      execArgv: [`--max-old-space-size=${this.memoryMb}`],
       // The loss's console output and tfjs's banner must not mix into the caller's stdout (JSON).
-      stdout: true,
-      stderr: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // NaN and Infinity survive structured clone; JSON would make them null.
+      serialization: 'advanced',
+      // Its own process group, so that a kill also reaches what the loss started (execSync's child).
+      detached: process.platform !== 'win32',
+      env,
     });
-    const output: string[] = [];
+    const child: Child = { proc, ready: Promise.resolve(''), output: { text: '', droppedBytes: 0 }, onEnd: new Set() };
     const keep = (chunk: Buffer): void => {
-      output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      if (output.length > 50) output.splice(0, output.length - 50);
+      const text = child.output.text + chunk.toString('utf8');
+      const cut = Math.max(0, text.length - OUTPUT_KEEP);
+      if (cut > 0) child.output.droppedBytes += Buffer.byteLength(text.slice(0, cut));
+      child.output.text = text.slice(cut);
     };
-    worker.stdout.on('data', keep);
-    worker.stderr.on('data', keep);
-    const ready = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the check worker did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    const end = (why: string): void => {
+      if (child.ended) return;
+      child.ended = why;
+      for (const listener of child.onEnd) listener(why);
+    };
+    proc.once('exit', (code, signal) => end(signal ? `signal ${signal}` : `exit code ${code}`));
+    proc.once('error', (error) => end(`error: ${error.message}`));
+    proc.once('disconnect', () => setTimeout(() => end('disconnected'), 200).unref());
+    child.ready = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the check process did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
       timer.unref();
-      worker.on('message', (reply: WorkerReply) => {
-        if (reply.type === 'ready') {
+      const onMessage = (message: unknown): void => {
+        const reply = childReply.safeParse(message);
+        if (reply.success && reply.data.type === 'ready') {
           clearTimeout(timer);
-          resolve(reply.backend);
+          proc.off('message', onMessage);
+          resolve(reply.data.backend);
+        }
+      };
+      proc.on('message', onMessage);
+      child.onEnd.add((why) => {
+        clearTimeout(timer);
+        reject(new Error(`the check process stopped while starting (${why})${lastOutput(child)}`));
+      });
+    });
+    child.ready.catch(() => undefined);
+    // A spare that has not been used must not keep the caller alive.
+    unrefChild(child);
+    return child;
+  }
+
+  private watch(): void {
+    for (const session of this.leased) {
+      const child = session.child;
+      const pid = child.proc.pid;
+      if (child.ended || pid === undefined) continue;
+      pidusage(pid, (error, stats) => {
+        if (error || !stats || child.ended) return;
+        const mb = stats.memory / (1024 * 1024);
+        if (mb > this.memoryMb) {
+          child.overMemory = Math.round(mb);
+          kill(child, 'memory');
         }
       });
-      worker.once('error', (error) => reject(error));
-      worker.once('exit', (code) => reject(new Error(`the check worker stopped while starting (exit ${code})`)));
-    });
-    ready.catch(() => undefined);
-    const live = { worker, ready, output };
-    worker.once('exit', () => {
-      if (this.live === live) this.live = undefined;
-    });
-    this.live = live;
-    return live;
-  }
-
-  private async runNow(job: CheckJob, timeoutMs: number): Promise<RunOutcome> {
-    const live = this.ensureWorker();
-    try {
-      await live.ready;
-    } catch (error) {
-      this.live = undefined;
-      void live.worker.terminate();
-      return { checks: [failure('runs', `the check worker could not start: ${(error as Error).message}`)], ms: 0 };
     }
-    const id = this.nextId++;
+    if (this.leased.size === 0) pidusage.clear();
+  }
+}
+
+/** One file's process: its module is loaded once, then each loss is checked in turn. */
+export class FileSession {
+  private closed = false;
+
+  constructor(
+    private readonly runner: LossRunner,
+    /** @internal */ readonly child: Child,
+  ) {}
+
+  /** Loads the file's module; the failed check that says why it cannot be loaded, or undefined. */
+  async load(job: LoadJob, timeoutMs = this.runner.timeoutMs): Promise<CheckResult | undefined> {
     const started = performance.now();
-    const outcome = await new Promise<RunOutcome>((resolve) => {
-      const finish = (value: Omit<RunOutcome, 'ms'>): void => {
-        clearTimeout(timer);
-        live.worker.off('message', onMessage);
-        live.worker.off('error', onError);
-        live.worker.off('exit', onExit);
-        resolve({ ...value, ms: performance.now() - started });
-      };
-      const onMessage = (reply: WorkerReply): void => {
-        if (reply.type === 'checks' && reply.id === id) finish({ checks: reply.checks, backend: reply.backend, ...(reply.task ? { task: reply.task } : {}) });
-        else if (reply.type === 'error' && reply.id === id) finish({ checks: [failure('runs', `the check worker failed: ${reply.message}`)] });
-      };
-      const onError = (error: Error & { code?: string }): void => {
-        const message =
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `the loss ran out of memory (the limit is ${this.memoryMb} MB): a huge tensor or an endless array?`
-            : `the loss crashed the check worker: ${error.message}`;
-        this.replace(live);
-        finish({ checks: [failure('runs', message)] });
-      };
-      const onExit = (code: number): void => {
-        this.replace(live);
-        finish({ checks: [failure('runs', `the loss ended the check worker (exit code ${code}): does it call process.exit?`)] });
-      };
-      const timer = setTimeout(() => {
-        this.replace(live);
-        finish({
-          checks: [failure('timeout', `the run took longer than ${timeoutMs} ms and was stopped: an endless loop, or a loss too slow to train with?`)],
-        });
-      }, timeoutMs);
-      live.worker.on('message', onMessage);
-      live.worker.once('error', onError);
-      live.worker.once('exit', onExit);
-      live.worker.postMessage({ type: 'check', id, job });
-    });
-    if (!outcome.checks.some((c) => c.id === 'timeout')) {
-      outcome.checks.push({ id: 'timeout', status: 'pass', message: `the run took ${Math.round(outcome.ms)} ms of the ${timeoutMs} ms allowed`, value: outcome.ms, ms: 0 });
+    const answer = await this.exchange({ type: 'load', run: '', job }, timeoutMs, 'loading the module');
+    if ('failure' in answer) return answer.failure;
+    if (answer.reply.type === 'loaded' && !answer.reply.ok) {
+      return { id: 'runs', status: 'fail', message: answer.reply.message ?? 'the module throws when it loads', ms: Math.round(performance.now() - started) };
     }
-    return outcome;
+    return undefined;
   }
 
-  /** Drops a worker that overran or died; the next run starts a fresh one. */
-  private replace(live: Live): void {
-    if (this.live === live) this.live = undefined;
-    void live.worker.terminate();
+  /** Runs the checks of one loss of the loaded module. */
+  async run(job: CheckJob, timeoutMs = this.runner.timeoutMs): Promise<RunOutcome> {
+    const started = performance.now();
+    const answer = await this.exchange({ type: 'check', run: '', job }, timeoutMs, 'the run');
+    const ms = performance.now() - started;
+    const output = { ...this.child.output };
+    if ('failure' in answer) return { checks: [answer.failure], ms, output };
+    const reply = answer.reply;
+    if (reply.type === 'error') return { checks: [failure('runs', `the check process failed: ${reply.message}`)], ms, output };
+    if (reply.type !== 'checks') return { checks: [failure('runs', 'the check process answered out of turn')], ms, output };
+    const checks = reply.checks as CheckResult[];
+    if (!checks.some((c) => c.id === 'timeout')) {
+      checks.push({ id: 'timeout', status: 'pass', message: `the run took ${Math.round(ms)} ms of the ${timeoutMs} ms allowed`, value: ms, ms: 0 });
+    }
+    return { checks, backend: reply.backend, ...(reply.task ? { task: reply.task } : {}), ms, output };
   }
+
+  /** Ends the process (nothing of this file may reach another's) and frees the slot. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    kill(this.child, 'closed');
+    this.runner.release(this);
+  }
+
+  private async exchange(request: ChildRequest, timeoutMs: number, what: string): Promise<{ reply: ChildReply } | { failure: CheckResult }> {
+    const child = this.child;
+    refChild(child);
+    try {
+      await child.ready;
+    } catch (error) {
+      return { failure: failure('runs', `the check process could not start: ${(error as Error).message}`) };
+    }
+    if (child.ended) return { failure: this.death(child.ended, what, timeoutMs) };
+    // A token nobody else knows: replies of an earlier run, or forged ones, are not taken for this one.
+    const run = randomUUID();
+    return new Promise((resolve) => {
+      const done = (value: { reply: ChildReply } | { failure: CheckResult }): void => {
+        clearTimeout(timer);
+        child.proc.off('message', onMessage);
+        child.onEnd.delete(onEnd);
+        unrefChild(child);
+        resolve(value);
+      };
+      const onMessage = (message: unknown): void => {
+        if (typeof message !== 'object' || message === null || (message as { run?: unknown }).run !== run) return;
+        const reply = childReply.safeParse(message);
+        if (!reply.success) {
+          done({ failure: failure('runs', `the check process sent a report Loss Lab cannot read (${describeIssue(reply.error.issues[0])}): does the module send messages of its own?`) });
+          // Nothing more from this process is believed: the file's next loss gets a fresh one.
+          kill(child, 'malformed');
+          return;
+        }
+        done({ reply: reply.data });
+      };
+      const onEnd = (why: string): void => done({ failure: this.death(why, what, timeoutMs) });
+      const timer = setTimeout(() => kill(child, 'timeout'), timeoutMs);
+      child.proc.on('message', onMessage);
+      child.onEnd.add(onEnd);
+      try {
+        child.proc.send({ ...request, run });
+      } catch (error) {
+        done({ failure: failure('runs', `the check process cannot be reached: ${(error as Error).message}`) });
+        kill(child, 'unreachable');
+      }
+    });
+  }
+
+  /** The failed check that says why the process ended. */
+  private death(why: string, what: string, timeoutMs: number): CheckResult {
+    const child = this.child;
+    const limit = this.runner.memoryMb;
+    if (why === 'timeout') {
+      return failure('timeout', `${what} took longer than ${timeoutMs} ms and was stopped: an endless loop, a blocking call, or a loss too slow to train with?`);
+    }
+    if (why === 'memory' || child.overMemory !== undefined) {
+      return failure(
+        'runs',
+        `the loss's process ran out of memory: it used ${child.overMemory ?? '?'} MB, over the ${limit} MB limit, and was stopped: a huge tensor, or memory kept outside the JavaScript heap (Buffers, typed arrays)?`,
+      );
+    }
+    if (/heap out of memory|Reached heap limit/i.test(child.output.text)) {
+      return failure('runs', `the loss ran out of memory (the heap limit is ${limit} MB): a huge tensor or an endless array?`);
+    }
+    if (why.startsWith('exit code')) return failure('runs', `the loss ended its process (${why}): does it call process.exit?${lastOutput(child)}`);
+    if (why.startsWith('signal')) return failure('runs', `the loss's process was stopped by ${why.slice('signal '.length)}: does it kill its own process?${lastOutput(child)}`);
+    if (why === 'disconnected') return failure('runs', `the loss's process closed its channel to Loss Lab (process.disconnect?)${lastOutput(child)}`);
+    return failure('runs', `the loss crashed its process (${why})${lastOutput(child)}`);
+  }
+}
+
+/** SIGKILL to the process's group: native calls stop too, and so do the processes the loss started. */
+function kill(child: Child, why: string): void {
+  const { proc } = child;
+  if (proc.pid !== undefined && child.ended === undefined) {
+    try {
+      if (process.platform !== 'win32') process.kill(-proc.pid, 'SIGKILL');
+      else proc.kill('SIGKILL');
+    } catch {
+      proc.kill('SIGKILL');
+    }
+  }
+  // Processes the loss started may still hold the pipes: do not wait for them.
+  proc.stdout?.destroy();
+  proc.stderr?.destroy();
+  if (proc.connected) proc.disconnect();
+  if (child.ended === undefined) {
+    child.ended = why;
+    for (const listener of child.onEnd) listener(why);
+  }
+}
+
+function refChild(child: Child): void {
+  child.proc.ref();
+  (child.proc.channel as { ref?: () => void } | undefined)?.ref?.();
+}
+
+function unrefChild(child: Child): void {
+  child.proc.unref();
+  (child.proc.channel as { unref?: () => void } | undefined)?.unref?.();
+  (child.proc.stdout as { unref?: () => void } | null)?.unref?.();
+  (child.proc.stderr as { unref?: () => void } | null)?.unref?.();
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'invalid';
+  const where = issue.path.map(String).join('.');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+function lastOutput(child: Child): string {
+  const tail = child.output.text.trim().slice(-300);
+  return tail ? `. Its last output: ${tail}` : '';
 }
 
 function failure(id: CheckResult['id'], message: string): CheckResult {

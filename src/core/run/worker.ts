@@ -1,13 +1,13 @@
-// The worker thread that runs user losses: tfjs on the wasm backend (cpu where wasm lacks a
-// kernel), the bundled module evaluated once per version, the checks run, results posted back.
-// Whatever the loss does here (throw, loop, exhaust memory, process.exit) stays here: the runner
-// watches this thread and replaces it.
+// The child process that runs user losses: tfjs on the wasm backend (cpu where wasm lacks a
+// kernel), one file's module evaluated once, its losses' checks run, results sent back. Whatever
+// the loss does here (throw, loop, exhaust memory, exit, kill its own process, block in a native
+// call) stays here: the runner watches this process and kills it (SIGKILL) on overrun. A process
+// serves one file: the runner starts a fresh one for the next.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
-import { parentPort } from 'worker_threads';
 import { runChecks, type CheckOptions } from '../checks';
 import { DEFAULT_BATCH, defaultWidth } from '../checks/samples';
 import { parseReference } from '../checks/reference';
@@ -15,14 +15,69 @@ import { expectedWidth, firstRunnableTask, tagFor, widthName } from '../checks/t
 import type { CheckResult, Task } from '../report';
 import { BUNDLE_EXPORTS, BUNDLE_TFJS } from './bundle-names';
 import { pickLoss } from './exports';
-import type { CheckJob, WorkerReply, WorkerRequest } from './protocol';
+import { IntrinsicsGuard, type Roots } from './guard';
+import { MESSAGE_LIMIT, type CheckJob, type ChildReply, type ChildRequest, type LoadJob } from './protocol';
 
 const MISSING_KERNEL = /not yet implemented or not found in the registry|kernel .* not (registered|found)/i;
-const modules = new Map<string, Record<string, unknown>>();
 let preferred = 'cpu';
+// Captured before user code runs: the replies go out through these, whatever the loss replaces.
+const send = process.send?.bind(process);
+const runInThisContext = vm.runInThisContext;
+const apply = Reflect.apply;
+let guard: IntrinsicsGuard | undefined;
+let moduleExports: Record<string, unknown> | undefined;
+/** Properties user code replaced and froze: the checks can no longer judge with the originals. */
+const stuck: string[] = [];
+/** Errors user code threw outside any call (from a timer), for the report. */
+const uncaught: string[] = [];
 
-function post(reply: WorkerReply): void {
-  parentPort?.postMessage(reply);
+function post(reply: ChildReply): void {
+  send?.(reply);
+}
+
+/** Puts back what user code replaced (see guard.ts); what cannot be put back is kept for the report. */
+function restore(): void {
+  if (!guard) return;
+  for (const name of guard.restore()) if (!stuck.includes(name)) stuck.push(name);
+}
+
+/** The objects the checks rely on: JavaScript's own, Node's process, and tfjs's. */
+function guardRoots(): { roots: Roots; maps: Roots } {
+  const typedArray = Object.getPrototypeOf(Float32Array) as object & { prototype: object };
+  const engine = tf.engine() as unknown as { registry: Record<string, object> };
+  const env = tf.env();
+  const roots: [string, unknown, ('functions' | 'data')?][] = [
+    ['globalThis', globalThis, 'data'],
+    ['Object', Object], ['Object.prototype', Object.prototype], ['Function.prototype', Function.prototype],
+    ['Array', Array], ['Array.prototype', Array.prototype], ['Number', Number], ['Number.prototype', Number.prototype],
+    ['Math', Math], ['JSON', JSON], ['Reflect', Reflect], ['String', String], ['String.prototype', String.prototype],
+    ['Symbol', Symbol], ['Promise', Promise], ['Promise.prototype', Promise.prototype], ['Map.prototype', Map.prototype],
+    ['Set.prototype', Set.prototype], ['Error', Error], ['Error.prototype', Error.prototype],
+    ['TypedArray', typedArray], ['TypedArray.prototype', typedArray.prototype],
+    ['Float32Array', Float32Array], ['Float32Array.prototype', Float32Array.prototype],
+    ['Int32Array', Int32Array], ['Int32Array.prototype', Int32Array.prototype],
+    ['Uint8Array', Uint8Array], ['Uint8Array.prototype', Uint8Array.prototype], ['ArrayBuffer.prototype', ArrayBuffer.prototype],
+    ['performance', performance], ['process', process, 'functions'],
+    ['tf', tf], ['tf.Tensor', tf.Tensor], ['tf.Tensor.prototype', tf.Tensor.prototype], ['tf.Variable.prototype', tf.Variable.prototype],
+    ['tf.engine()', engine, 'functions'], ['Engine.prototype', Object.getPrototypeOf(engine)],
+    ['tf.env()', env, 'functions'], ['Environment.prototype', Object.getPrototypeOf(env)],
+    ['tf.train', tf.train], ['tf.layers', tf.layers], ['tf.losses', tf.losses], ['tf.initializers', tf.initializers],
+    ['tf.util', tf.util], ['tf.LayersModel.prototype', tf.LayersModel.prototype], ['tf.Sequential.prototype', tf.Sequential.prototype],
+    ['tf.Optimizer.prototype', tf.Optimizer.prototype], ['tf.SGDOptimizer.prototype', tf.SGDOptimizer.prototype],
+  ];
+  for (const [name, backend] of Object.entries(engine.registry)) {
+    roots.push([`backend ${name}`, backend, 'functions'], [`backend ${name} prototype`, Object.getPrototypeOf(backend)]);
+  }
+  const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
+  const maps: [string, unknown][] = [];
+  for (const name of ['kernelRegistry', 'gradRegistry']) {
+    const registry = globals?.get(name);
+    maps.push([`tfjs ${name}`, registry]);
+    // Kernel and gradient configs become frozen copies: a loss cannot swap a kernel's function, and
+    // the guard need not look at a few hundred objects after every call.
+    if (registry instanceof Map) for (const [key, config] of registry) registry.set(key, Object.freeze({ ...(config as object) }));
+  }
+  return { roots, maps };
 }
 
 async function initBackend(): Promise<string> {
@@ -40,31 +95,51 @@ async function initBackend(): Promise<string> {
   return 'cpu';
 }
 
-function loadModule(job: CheckJob): Record<string, unknown> {
-  const cached = modules.get(job.code);
-  if (cached) return cached;
+function load(job: LoadJob): string | undefined {
   const global = globalThis as Record<string, unknown>;
   global[BUNDLE_TFJS] = tf;
   global.tf = tf; // scripts written for a <script src="tf.min.js"> page use the global tf
   global.require = createRequire(job.file);
   global[BUNDLE_EXPORTS] = undefined;
-  vm.runInThisContext(job.code, { filename: job.file });
-  const exports = (global[BUNDLE_EXPORTS] ?? {}) as Record<string, unknown>;
-  if (modules.size > 20) modules.clear();
-  modules.set(job.code, exports);
-  return exports;
+  try {
+    runInThisContext(job.code, { filename: job.file });
+    moduleExports = (global[BUNDLE_EXPORTS] ?? {}) as Record<string, unknown>;
+    return undefined;
+  } catch (error) {
+    return `the module throws when it loads: ${describe(error)}`;
+  } finally {
+    restore();
+  }
 }
 
 type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => unknown;
 
 function resolveLoss(job: CheckJob): Loss | string {
-  let exports: Record<string, unknown>;
+  if (!moduleExports) return 'the module was not loaded';
+  let picked;
   try {
-    exports = loadModule(job);
-  } catch (error) {
-    return `the module throws when it loads: ${(error as Error)?.message ?? String(error)}`;
+    picked = pickLoss(moduleExports, job);
+  } finally {
+    restore(); // a factory is user code too
   }
-  return pickLoss(exports, job) as Loss | string;
+  if (typeof picked === 'string') return picked;
+  const loss = picked as Loss;
+  // A patch the loss makes lives only while it runs: the checks judge with the originals.
+  return function guarded(this: unknown, yTrue: tf.Tensor, yPred: tf.Tensor): unknown {
+    try {
+      return apply(loss, this, [yTrue, yPred]);
+    } finally {
+      restore();
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  try {
+    return (error as Error)?.message ?? String(error);
+  } catch {
+    return 'an error that cannot be shown';
+  }
 }
 
 async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: string; task: Task }> {
@@ -94,6 +169,26 @@ async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: s
     return { checks, backend: 'cpu', task: outcome.task };
   }
   return { checks, backend: tf.getBackend(), task: outcome.task };
+}
+
+/** What the report should say about globals the loss replaced; long messages shortened for the schema. */
+function finish(checks: CheckResult[]): CheckResult[] {
+  restore();
+  const runs = checks[0];
+  if (runs?.id === 'runs' && guard && guard.replaced.size > 0) {
+    const names = [...guard.replaced].slice(0, 5).join(', ') + (guard.replaced.size > 5 ? ` and ${guard.replaced.size - 5} more` : '');
+    if (stuck.length > 0) {
+      runs.status = 'fail';
+      runs.message = `the module replaced ${stuck.slice(0, 5).join(', ')} and froze it, so the checks cannot judge with the original: their results are not to be trusted. ${runs.message}`;
+    } else {
+      runs.message = `${runs.message} (The module replaced ${names}; the checks put the originals back after each call and judge with them.)`;
+    }
+  }
+  if (runs?.id === 'runs' && uncaught.length > 0) {
+    runs.message = `${runs.message} (Code of the module threw outside a call, from a timer or a callback: ${uncaught.splice(0).join('; ')}.)`;
+  }
+  for (const c of checks) if (c.message.length > MESSAGE_LIMIT - 100) c.message = `${c.message.slice(0, MESSAGE_LIMIT - 200)}… (shortened)`;
+  return checks;
 }
 
 /**
@@ -127,15 +222,30 @@ async function checksOnSomeTask(loss: Loss, job: CheckJob, options: CheckOptions
 }
 
 async function main(): Promise<void> {
-  // An async loss's promise that rejects later: returns-tensor already reports the Promise.
-  process.on('unhandledRejection', () => undefined);
+  // The runner is gone (the editor closed): nothing is waiting for this process.
+  process.on('disconnect', () => process.exit(0));
   preferred = await initBackend();
-  parentPort?.on('message', (request: WorkerRequest) => {
-    if (request?.type !== 'check') return;
-    check(request.job).then(
-      ({ checks, backend, task }) => post({ type: 'checks', id: request.id, checks, backend, task }),
-      (error: unknown) => post({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) }),
-    );
+  // tfjs's wasm glue rethrows every uncaught error, which ends the process (exit 7). An error the
+  // loss throws outside a call (a timer) is reported with the run instead; an async loss's promise
+  // that rejects later is already reported by returns-tensor.
+  process.removeAllListeners('uncaughtException');
+  process.removeAllListeners('unhandledRejection');
+  process.on('uncaughtException', (error) => {
+    if (uncaught.length < 3) uncaught.push(describe(error));
+  });
+  process.on('unhandledRejection', () => undefined);
+  const { roots, maps } = guardRoots();
+  guard = new IntrinsicsGuard(roots, maps);
+  process.on('message', (request: ChildRequest) => {
+    if (request?.type === 'load') {
+      const failed = load(request.job);
+      post({ type: 'loaded', run: request.run, ok: failed === undefined, ...(failed === undefined ? {} : { message: failed.slice(0, MESSAGE_LIMIT - 100) }) });
+    } else if (request?.type === 'check') {
+      check(request.job).then(
+        ({ checks, backend, task }) => post({ type: 'checks', run: request.run, checks: finish(checks), backend, task }),
+        (error: unknown) => post({ type: 'error', run: request.run, message: describe(error).slice(0, MESSAGE_LIMIT - 100) }),
+      );
+    }
   });
   post({ type: 'ready', backend: preferred });
 }
