@@ -23,6 +23,8 @@ export interface CheckOptions {
   reference?: ReferenceSpec;
   /** Compare cpu with wasm (the backends check); default true. */
   backends?: boolean;
+  /** Called before each check (the check process puts back what the loss replaced). */
+  beforeEach?: () => void;
 }
 
 type Outcome = Omit<CheckResult, 'ms'>;
@@ -30,6 +32,7 @@ type Outcome = Omit<CheckResult, 'ms'>;
 export async function runChecks(loss: LossFn, options: CheckOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const timed = async (id: CheckId, check: () => Outcome | Promise<Outcome>): Promise<CheckResult> => {
+    options.beforeEach?.();
     const started = performance.now();
     let outcome: Outcome;
     try {

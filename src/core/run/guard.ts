@@ -4,13 +4,14 @@
 // user's module loads, and puts back whatever user code replaced each time it has run: a patch lives
 // only while the loss itself runs, and the verdicts are computed with the originals.
 //
-// It runs after every call of the loss (a few hundred per check run), so it must be cheap: each
-// guarded method is made non-configurable at capture (still writable, so code that assigns it
-// works as before), which means it can only be reassigned, never turned into a getter or deleted,
-// and one read tells whether it changed. Only functions and objects are guarded; numbers and
-// strings are state (tfjs's engine counts tensors in them). A property user code adds is removed
-// only where it hides one further up the prototype chain (a tensor method shadowed on
-// Variable.prototype); helpers a module adds (`Array.prototype.sum`) stay, for the loss that uses them.
+// It runs after every call of the loss (a few hundred per check run), so it must be cheap: one read
+// per guarded method tells whether it changed (reading descriptors would allocate, and making the
+// methods non-configurable would turn Array.prototype and Math into slow dictionaries, ten times
+// slower to call). A getter a loss installs in place of a method is seen by the value it returns.
+// Only functions and objects are guarded; numbers and strings are state (tfjs's engine counts tensors
+// in them). A property user code adds is removed only where it hides one further up the prototype
+// chain (a tensor method shadowed on Variable.prototype); helpers a module adds
+// (`Array.prototype.sum`) stay, for the loss that uses them.
 import { ownPatches } from '../checks/own-patches';
 
 // The guard's own tools, captured before any user code runs.
@@ -28,9 +29,10 @@ const toName = String;
 interface Captured {
   target: object;
   label: string;
-  /** Guarded data properties (non-configurable since the capture): keys and values, in parallel arrays. */
+  /** Guarded data properties: keys, values and descriptors, in parallel arrays. */
   keys: PropertyKey[];
   values: unknown[];
+  descriptors: PropertyDescriptor[];
   /** Guarded accessors (getters of classes): compared by descriptor. */
   accessorKeys: PropertyKey[];
   accessors: PropertyDescriptor[];
@@ -95,7 +97,7 @@ export class IntrinsicsGuard {
 
 function capture(target: object, label: string, only: 'functions' | 'data' | undefined): Captured {
   const all = ownKeys(target);
-  const captured: Captured = { target, label, keys: [], values: [], accessorKeys: [], accessors: [], known: new Map(), keyCount: all.length, proto: getPrototypeOf(target), scanAdded: false };
+  const captured: Captured = { target, label, keys: [], values: [], descriptors: [], accessorKeys: [], accessors: [], known: new Map(), keyCount: all.length, proto: getPrototypeOf(target), scanAdded: false };
   for (let i = 0; i < all.length; i++) {
     const key = all[i] as PropertyKey;
     apply(mapSet, captured.known, [key, true]);
@@ -111,17 +113,16 @@ function capture(target: object, label: string, only: 'functions' | 'data' | und
     }
     const value: unknown = descriptor.value;
     if (typeof value !== 'function' && (only === 'functions' || typeof value !== 'object' || value === null)) continue;
-    if (!descriptor.writable && !descriptor.configurable) continue;
-    if (descriptor.configurable && !defineProperty(target, key, { configurable: false })) continue;
-    if (!descriptor.writable) continue; // now fixed for good
+    if (!descriptor.writable && !descriptor.configurable) continue; // fixed for good
     captured.keys.push(key);
     captured.values.push(value);
+    captured.descriptors.push(descriptor);
   }
   return captured;
 }
 
 function restoreObject(captured: Captured, replaced: Set<string>, stuck: string[]): void {
-  const { target, keys, values, accessorKeys, accessors } = captured;
+  const { target, keys, values, descriptors, accessorKeys, accessors } = captured;
   const record = target as Record<PropertyKey, unknown>;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as PropertyKey;
@@ -130,12 +131,7 @@ function restoreObject(captured: Captured, replaced: Set<string>, stuck: string[
     if (current === value || isOwnPatch(current)) continue;
     const name = `${captured.label}.${toName(key)}`;
     apply(setAdd, replaced, [name]);
-    try {
-      record[key] = value;
-    } catch {
-      // made read-only by the loss: below
-    }
-    if (record[key] !== value) stuck[stuck.length] = name;
+    if (!defineProperty(target, key, descriptors[i] as PropertyDescriptor)) stuck[stuck.length] = name;
   }
   for (let i = 0; i < accessorKeys.length; i++) {
     const key = accessorKeys[i] as PropertyKey;

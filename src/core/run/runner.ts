@@ -335,9 +335,12 @@ function describeIssue(issue: { path: PropertyKey[]; message: string } | undefin
   return where ? `${where}: ${issue.message}` : issue.message;
 }
 
+/** tfjs's advice to install tfjs-node, printed by every Node process that uses tfjs: not the loss's. */
+const TFJS_BANNER = /=+\s*Hi, looks like you are running TensorFlow\.js in Node\.js[^=]*=+/g;
+
 function lastOutput(child: Child): string {
-  const tail = child.output.text.trim().slice(-300);
-  return tail ? `. Its last output: ${tail}` : '';
+  const tail = child.output.text.replace(TFJS_BANNER, '').trim().slice(-300);
+  return tail ? ` Its last output: ${JSON.stringify(tail)}` : '';
 }
 
 function failure(id: CheckResult['id'], message: string): CheckResult {

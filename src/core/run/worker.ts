@@ -15,7 +15,8 @@ import { expectedWidth, firstRunnableTask, tagFor, widthName } from '../checks/t
 import type { CheckResult, Task } from '../report';
 import { BUNDLE_EXPORTS, BUNDLE_TFJS } from './bundle-names';
 import { pickLoss } from './exports';
-import { IntrinsicsGuard, type Roots } from './guard';
+import { IntrinsicsGuard } from './guard';
+import { guardRoots } from './guard-roots';
 import { MESSAGE_LIMIT, type CheckJob, type ChildReply, type ChildRequest, type LoadJob } from './protocol';
 
 const MISSING_KERNEL = /not yet implemented or not found in the registry|kernel .* not (registered|found)/i;
@@ -24,7 +25,9 @@ let preferred = 'cpu';
 const send = process.send?.bind(process);
 const runInThisContext = vm.runInThisContext;
 const apply = Reflect.apply;
-let guard: IntrinsicsGuard | undefined;
+/** Put back after every call of the loss, and before each check (see guard-roots.ts). */
+let hot: IntrinsicsGuard | undefined;
+let cold: IntrinsicsGuard | undefined;
 let moduleExports: Record<string, unknown> | undefined;
 /** Properties user code replaced and froze: the checks can no longer judge with the originals. */
 const stuck: string[] = [];
@@ -35,49 +38,24 @@ function post(reply: ChildReply): void {
   send?.(reply);
 }
 
-/** Puts back what user code replaced (see guard.ts); what cannot be put back is kept for the report. */
-function restore(): void {
-  if (!guard) return;
-  for (const name of guard.restore()) if (!stuck.includes(name)) stuck.push(name);
+/**
+ * Puts back what user code replaced (see guard.ts): the hot objects, or `all` of them; what cannot
+ * be put back is kept for the report.
+ */
+function restore(all = false): void {
+  const names = [...(hot?.restore() ?? []), ...(all ? (cold?.restore() ?? []) : [])];
+  for (const name of names) if (!stuck.includes(name)) stuck.push(name);
 }
 
-/** The objects the checks rely on: JavaScript's own, Node's process, and tfjs's. */
-function guardRoots(): { roots: Roots; maps: Roots } {
-  const typedArray = Object.getPrototypeOf(Float32Array) as object & { prototype: object };
-  const engine = tf.engine() as unknown as { registry: Record<string, object> };
-  const env = tf.env();
-  const roots: [string, unknown, ('functions' | 'data')?][] = [
-    ['globalThis', globalThis, 'data'],
-    ['Object', Object], ['Object.prototype', Object.prototype], ['Function.prototype', Function.prototype],
-    ['Array', Array], ['Array.prototype', Array.prototype], ['Number', Number], ['Number.prototype', Number.prototype],
-    ['Math', Math], ['JSON', JSON], ['Reflect', Reflect], ['String', String], ['String.prototype', String.prototype],
-    ['Symbol', Symbol], ['Promise', Promise], ['Promise.prototype', Promise.prototype], ['Map.prototype', Map.prototype],
-    ['Set.prototype', Set.prototype], ['Error', Error], ['Error.prototype', Error.prototype],
-    ['TypedArray', typedArray], ['TypedArray.prototype', typedArray.prototype],
-    ['Float32Array', Float32Array], ['Float32Array.prototype', Float32Array.prototype],
-    ['Int32Array', Int32Array], ['Int32Array.prototype', Int32Array.prototype],
-    ['Uint8Array', Uint8Array], ['Uint8Array.prototype', Uint8Array.prototype], ['ArrayBuffer.prototype', ArrayBuffer.prototype],
-    ['performance', performance], ['process', process, 'functions'],
-    ['tf', tf], ['tf.Tensor', tf.Tensor], ['tf.Tensor.prototype', tf.Tensor.prototype], ['tf.Variable.prototype', tf.Variable.prototype],
-    ['tf.engine()', engine, 'functions'], ['Engine.prototype', Object.getPrototypeOf(engine)],
-    ['tf.env()', env, 'functions'], ['Environment.prototype', Object.getPrototypeOf(env)],
-    ['tf.train', tf.train], ['tf.layers', tf.layers], ['tf.losses', tf.losses], ['tf.initializers', tf.initializers],
-    ['tf.util', tf.util], ['tf.LayersModel.prototype', tf.LayersModel.prototype], ['tf.Sequential.prototype', tf.Sequential.prototype],
-    ['tf.Optimizer.prototype', tf.Optimizer.prototype], ['tf.SGDOptimizer.prototype', tf.SGDOptimizer.prototype],
-  ];
-  for (const [name, backend] of Object.entries(engine.registry)) {
-    roots.push([`backend ${name}`, backend, 'functions'], [`backend ${name} prototype`, Object.getPrototypeOf(backend)]);
-  }
-  const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
-  const maps: [string, unknown][] = [];
-  for (const name of ['kernelRegistry', 'gradRegistry']) {
-    const registry = globals?.get(name);
-    maps.push([`tfjs ${name}`, registry]);
-    // Kernel and gradient configs become frozen copies: a loss cannot swap a kernel's function, and
-    // the guard need not look at a few hundred objects after every call.
-    if (registry instanceof Map) for (const [key, config] of registry) registry.set(key, Object.freeze({ ...(config as object) }));
-  }
-  return { roots, maps };
+/** What the module replaced when it loaded: told with each of its losses. */
+const replacedAtLoad: string[] = [];
+
+/** What user code replaced since the last call (the names are then forgotten). */
+function takeReplaced(): string[] {
+  const names = [...(hot?.replaced ?? []), ...(cold?.replaced ?? [])];
+  hot?.replaced.clear();
+  cold?.replaced.clear();
+  return names;
 }
 
 async function initBackend(): Promise<string> {
@@ -108,7 +86,8 @@ function load(job: LoadJob): string | undefined {
   } catch (error) {
     return `the module throws when it loads: ${describe(error)}`;
   } finally {
-    restore();
+    restore(true);
+    replacedAtLoad.push(...takeReplaced());
   }
 }
 
@@ -120,7 +99,7 @@ function resolveLoss(job: CheckJob): Loss | string {
   try {
     picked = pickLoss(moduleExports, job);
   } finally {
-    restore(); // a factory is user code too
+    restore(true); // a factory is user code too
   }
   if (typeof picked === 'string') return picked;
   const loss = picked as Loss;
@@ -150,6 +129,7 @@ async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: s
   const options: CheckOptions = {
     task: job.task,
     seed: job.seed,
+    beforeEach: () => restore(true),
     ...(job.batch ? { batch: job.batch } : {}),
     ...(job.width ? { width: job.width } : {}),
     ...(reference ? { reference } : {}),
@@ -173,10 +153,11 @@ async function check(job: CheckJob): Promise<{ checks: CheckResult[]; backend: s
 
 /** What the report should say about globals the loss replaced; long messages shortened for the schema. */
 function finish(checks: CheckResult[]): CheckResult[] {
-  restore();
+  restore(true);
   const runs = checks[0];
-  if (runs?.id === 'runs' && guard && guard.replaced.size > 0) {
-    const names = [...guard.replaced].slice(0, 5).join(', ') + (guard.replaced.size > 5 ? ` and ${guard.replaced.size - 5} more` : '');
+  const replaced = [...new Set([...replacedAtLoad, ...takeReplaced()])];
+  if (runs?.id === 'runs' && replaced.length > 0) {
+    const names = replaced.slice(0, 8).join(', ') + (replaced.length > 8 ? ` and ${replaced.length - 8} more` : '');
     if (stuck.length > 0) {
       runs.status = 'fail';
       runs.message = `the module replaced ${stuck.slice(0, 5).join(', ')} and froze it, so the checks cannot judge with the original: their results are not to be trusted. ${runs.message}`;
@@ -221,6 +202,20 @@ async function checksOnSomeTask(loss: Loss, job: CheckJob, options: CheckOptions
   return { checks, task: job.task };
 }
 
+/**
+ * One run of the checks on a built-in loss before the process is offered: a fresh process runs
+ * tfjs and the checks cold (interpreted, not yet optimised), about twice as slow as a warm one.
+ * A spare warms up while the previous file is checked, so the user's loss meets a warm process.
+ */
+async function warmUp(): Promise<void> {
+  const mse = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor => tf.mean(tf.squaredDifference(yTrue, yPred), -1);
+  try {
+    await runChecks(mse, { task: 'regression', seed: 1 });
+  } catch {
+    // a warm-up only: the real run reports whatever is wrong
+  }
+}
+
 async function main(): Promise<void> {
   // The runner is gone (the editor closed): nothing is waiting for this process.
   process.on('disconnect', () => process.exit(0));
@@ -234,8 +229,10 @@ async function main(): Promise<void> {
     if (uncaught.length < 3) uncaught.push(describe(error));
   });
   process.on('unhandledRejection', () => undefined);
-  const { roots, maps } = guardRoots();
-  guard = new IntrinsicsGuard(roots, maps);
+  await warmUp();
+  const roots = guardRoots();
+  hot = new IntrinsicsGuard(roots.hot, roots.maps);
+  cold = new IntrinsicsGuard(roots.cold);
   process.on('message', (request: ChildRequest) => {
     if (request?.type === 'load') {
       const failed = load(request.job);
