@@ -181,6 +181,32 @@ describe('Loss Lab in VS Code', () => {
       assert.strictEqual(mse?.range?.start.line, 2);
     });
 
+    it('survives a loss that kills its process or blocks in a native call: each fails on its own, the editor goes on', async function () {
+      this.timeout(120_000);
+      const uri = fileUri('kills-its-process.js');
+      const source =
+        "const tf = require('@tensorflow/tfjs');\n\n" +
+        'exports.killsItsProcess = (yTrue, yPred) => {\n  process.kill(process.pid);\n  return tf.mean(yPred);\n};\n\n' +
+        "exports.blocks = (yTrue, yPred) => {\n  require('child_process').execSync('sleep 30');\n  return tf.mean(yPred);\n};\n\n" +
+        'exports.mse = (yTrue, yPred) => tf.mean(tf.square(tf.sub(yTrue, yPred)), -1);\n';
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(source));
+      try {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        const started = Date.now();
+        const results = await vscode.commands.executeCommand<Record<string, Array<{ id: string; status: string; message: string }>>>('lossLab.checkFile', uri);
+        assert.ok(Date.now() - started < 28_000, 'the native call was not waited for');
+        assert.match(results.killsItsProcess?.find((c) => c.id === 'runs')?.message ?? '', /stopped by SIGTERM/);
+        assert.strictEqual(results.blocks?.find((c) => c.id === 'timeout')?.status, 'fail');
+        assert.deepStrictEqual((results.mse ?? []).filter((c) => c.status === 'fail'), [], 'the loss after them ran in a fresh process');
+        // The extension host is the process the loss would have killed: it still answers.
+        const again = await vscode.commands.executeCommand<Record<string, Array<{ status: string }>>>('lossLab.checkLoss', uri, 'mse');
+        assert.ok((again.mse ?? []).length >= 15);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        await vscode.workspace.fs.delete(uri);
+      }
+    });
+
     it('checks the whole workspace: every loss file becomes a test item', async () => {
       await vscode.commands.executeCommand('lossLab.checkWorkspace');
       const files: string[] = [];

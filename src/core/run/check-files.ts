@@ -1,0 +1,32 @@
+// The runtime checks of many files, as many at once as the runner has jobs: each file in a fresh
+// process of its own (check-file.ts), the results in the order of the files, whatever order they
+// finish in. Used by the CLI (`--jobs`).
+import type { LossInfo } from '../analyze';
+import type { CheckResult } from '../report';
+import { checkFileLosses, type FileCheckOptions } from './check-file';
+import type { LossRunner } from './runner';
+
+export interface FileRun {
+  file: string;
+  /** The module to run (the file's text, or the analysis's slice of a script). */
+  text: string | undefined;
+  losses: readonly LossInfo[];
+  options: FileCheckOptions;
+}
+
+/** Each file's loss name → checks, in the order of `runs`. */
+export async function checkFiles(runner: LossRunner, runs: readonly FileRun[]): Promise<Map<string, CheckResult[]>[]> {
+  const results: Map<string, CheckResult[]>[] = runs.map(() => new Map());
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < runs.length) {
+      const index = next++;
+      const run = runs[index] as FileRun;
+      // A spare process is started only while files remain that no lane has taken.
+      results[index] = await checkFileLosses(runner, run.file, run.text, run.losses, { ...run.options, spare: next < runs.length });
+    }
+  };
+  const lanes = Math.max(1, Math.min(runner.jobs, runs.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return results;
+}
