@@ -21,6 +21,12 @@ export interface RunnerOptions {
   workerFile?: string;
   /** Files checked at the same time, each in its own process (default 1). */
   jobs?: number;
+  /**
+   * A spare process runs the checks once on a built-in loss before it is offered (default true): a
+   * fresh process runs tfjs and the checks cold, about twice as slow. Worth it where a spare has time
+   * to warm up (the editor); a batch that keeps every core busy may do without.
+   */
+  warmUp?: boolean;
 }
 
 /** The end of what a loss's process printed; the rest is dropped and counted. */
@@ -64,6 +70,7 @@ export class LossRunner {
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly jobs: number;
+  private readonly warm: boolean;
   private readonly workerFile: string;
   private readonly watchdog: ReturnType<typeof setInterval>;
 
@@ -71,6 +78,7 @@ export class LossRunner {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
     this.jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+    this.warm = options.warmUp ?? true;
     this.workerFile = options.workerFile ?? findBuilt('worker.js');
     this.watchdog = setInterval(() => this.watch(), WATCH_MS);
     this.watchdog.unref();
@@ -117,7 +125,7 @@ export class LossRunner {
   private start(): Child {
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     delete env.NODE_OPTIONS; // the caller's preloads are not the loss's
-    const proc = fork(this.workerFile, [], {
+    const proc = fork(this.workerFile, this.warm ? ['--warm-up'] : [], {
       execArgv: [`--max-old-space-size=${this.memoryMb}`],
       // The loss's console output and tfjs's banner must not mix into the caller's stdout (JSON).
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

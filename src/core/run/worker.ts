@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     if (uncaught.length < 3) uncaught.push(describe(error));
   });
   process.on('unhandledRejection', () => undefined);
-  await warmUp();
+  if (process.argv.includes('--warm-up')) await warmUp();
   const roots = guardRoots();
   hot = new IntrinsicsGuard(roots.hot, roots.maps);
   cold = new IntrinsicsGuard(roots.cold);
