@@ -66,6 +66,11 @@ export class LossRuntime implements vscode.Disposable {
         const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
         this.log.info(`checked ${name} in ${Math.round(ms)} ms: ${failed.length ? `failed ${failed.join(', ')}` : 'all passed'}`);
       },
+      // What the file's code printed (console.log while debugging a loss); its process keeps the last 8 KB.
+      onOutput: (output) => {
+        const dropped = output.dropped > 0 ? ` (${output.dropped.toLocaleString('en-US')} characters before these were dropped)` : '';
+        this.log.info(`${vscode.workspace.asRelativePath(doc.uri)} printed${dropped}:\n${output.text.slice(-2000)}`);
+      },
     });
     // Results of a text that changed while they ran describe nothing on screen: not kept.
     if (doc.version !== version) return results;

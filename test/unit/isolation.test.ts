@@ -10,7 +10,7 @@ import { Analyzer } from '../../src/core/analyze';
 import { CHECK_IDS, type CheckId, type CheckReport, type CheckResult } from '../../src/core/report';
 import { checkFileLosses } from '../../src/core/run/check-file';
 import { childReply } from '../../src/core/run/protocol';
-import { LossRunner } from '../../src/core/run/runner';
+import { LossRunner, type OutputTail } from '../../src/core/run/runner';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ISOLATION = path.join(ROOT, 'test', 'fixtures', 'runtime', 'isolation');
@@ -25,15 +25,21 @@ describe('runtime isolation', function () {
   const runner = new LossRunner({ timeoutMs: 20_000 });
   after(() => runner.dispose());
 
+  const printed: OutputTail[] = [];
   async function check(name: string, options: { timeoutMs?: number; runner?: LossRunner } = {}): Promise<Map<string, CheckResult[]>> {
     const file = path.join(ISOLATION, name);
     const text = fs.readFileSync(file, 'utf8');
     const losses = analyzer.analyze(file, text, { types: 'off' }).losses;
     assert.ok(losses.length > 0, `${name} has losses`);
-    return checkFileLosses(options.runner ?? runner, file, text, losses, { seed: 1, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    return checkFileLosses(options.runner ?? runner, file, text, losses, {
+      seed: 1,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      onOutput: (output) => printed.push(output),
+    });
   }
 
   it('stops a loss that kills its process, fills memory outside the heap, blocks in a native call or prints without end, and runs the rest', async () => {
+    printed.length = 0;
     const started = Date.now();
     const results = await check('attacks-process.js', { timeoutMs: 4000 });
     const elapsed = Date.now() - started;
@@ -47,6 +53,10 @@ describe('runtime isolation', function () {
     // `sleep 30` would hold a thread that cannot be terminated: the process group is killed instead.
     assert.ok(elapsed < 30_000, `the file took ${elapsed} ms: the native call was waited for`);
     assert.deepStrictEqual(failing(results.get('printsALot')), [], 'printing is not an error');
+    // Each process tells what it printed once: the process printsALot ran in kept the end of it.
+    const output = printed.find((o) => o.text.includes('chatty loss'));
+    assert.ok(output && output.text.length <= 8192 && output.dropped > 3_000_000, `kept ${output?.text.length}, dropped ${output?.dropped}`);
+    assert.ok(output.text.endsWith('line 129999 of a chatty loss'), `the end is what is kept: ${output.text.slice(-60)}`);
     assert.deepStrictEqual(failing(results.get('fine')), [], 'the loss after them runs in a fresh process');
   });
 

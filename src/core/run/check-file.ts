@@ -6,7 +6,7 @@ import { taskTagBefore } from '../analyze/task-tag';
 import { parseReference, REFERENCE_PARAMETERS } from '../checks/reference-spec';
 import type { CheckResult, Range, Task } from '../report';
 import { bundleLoss } from './bundle';
-import type { LossRunner } from './runner';
+import type { LossRunner, OutputTail } from './runner';
 
 export interface FileCheckOptions {
   seed: number;
@@ -28,6 +28,8 @@ export interface FileCheckOptions {
   sourceText?: string;
   /** Told after each loss, with its checks, how long its run took and the task it ran with. */
   onLoss?: (name: string, checks: CheckResult[], ms: number, task: Task) => void;
+  /** Told what the file's code printed (console.log while debugging a loss), once per process it ran in. */
+  onOutput?: (output: OutputTail) => void;
   /** Start a spare process for the next file (default true; false when no file follows). */
   spare?: boolean;
 }
@@ -96,7 +98,8 @@ export async function checkFileLosses(
         options.onLoss?.(loss.name, outcome.checks, outcome.ms, outcome.task ?? loss.task);
       }
     } finally {
-      session.close();
+      const output = await session.close();
+      if (output.text || output.dropped) options.onOutput?.(output);
     }
   }
   return ordered(results, losses);

@@ -32,7 +32,13 @@ export interface RunnerOptions {
 /** The end of what a loss's process printed; the rest is dropped and counted. */
 export interface OutputTail {
   text: string;
-  droppedBytes: number;
+  /** Characters printed before `text`, dropped. */
+  dropped: number;
+}
+
+interface OutputBuffer extends OutputTail {
+  /** Characters printed since the process started. */
+  total: number;
 }
 
 export interface RunOutcome {
@@ -42,8 +48,6 @@ export interface RunOutcome {
   /** The task preset the checks ran with, when the worker chose another than the job's. */
   task?: Task;
   ms: number;
-  /** What the loss's process printed so far (its last few KB). */
-  output: OutputTail;
 }
 
 const START_LIMIT_MS = 60_000;
@@ -54,12 +58,14 @@ export const DEFAULT_MEMORY_MB = 1024;
 interface Child {
   proc: ChildProcess;
   ready: Promise<string>;
-  output: OutputTail;
+  output: OutputBuffer;
   /** Why the process is gone, once it is. */
   ended?: string;
   /** Set by the watchdog: the resident size in MB that went over the limit. */
   overMemory?: number;
   onEnd: Set<(why: string) => void>;
+  /** Settles when the process's stdout and stderr have been read to their end (or given up on). */
+  drained: Promise<void>;
 }
 
 export class LossRunner {
@@ -135,11 +141,16 @@ export class LossRunner {
       detached: process.platform !== 'win32',
       env,
     });
-    const child: Child = { proc, ready: Promise.resolve(''), output: { text: '', droppedBytes: 0 }, onEnd: new Set() };
+    const child: Child = { proc, ready: Promise.resolve(''), output: { text: '', dropped: 0, total: 0 }, onEnd: new Set(), drained: Promise.resolve() };
+    // Both pipes closed (the process's own 'close' also waits for its IPC channel, which may linger).
+    const closed = (stream: NodeJS.ReadableStream | null): Promise<void> => (stream ? new Promise((resolve) => stream.once('close', () => resolve())) : Promise.resolve());
+    child.drained = Promise.all([closed(proc.stdout), closed(proc.stderr)]).then(() => undefined);
     const keep = (chunk: Buffer): void => {
-      const text = child.output.text + chunk.toString('utf8');
+      const added = chunk.toString('utf8');
+      const text = child.output.text + added;
       const cut = Math.max(0, text.length - OUTPUT_KEEP);
-      if (cut > 0) child.output.droppedBytes += Buffer.byteLength(text.slice(0, cut));
+      child.output.total += added.length;
+      child.output.dropped += cut;
       child.output.text = text.slice(cut);
     };
     proc.stdout?.on('data', keep);
@@ -149,7 +160,16 @@ export class LossRunner {
       child.ended = why;
       for (const listener of child.onEnd) listener(why);
     };
-    proc.once('exit', (code, signal) => end(signal ? `signal ${signal}` : `exit code ${code}`));
+    // After its exit, what it printed last may still be in the pipes: read it first (a short while:
+    // a process the loss started may hold them open).
+    proc.once('exit', (code, signal) => {
+      const why = signal ? `signal ${signal}` : `exit code ${code}`;
+      const timer = setTimeout(() => end(why), 200);
+      void child.drained.then(() => {
+        clearTimeout(timer);
+        end(why);
+      });
+    });
     proc.once('error', (error) => end(`error: ${error.message}`));
     proc.once('disconnect', () => setTimeout(() => end('disconnected'), 200).unref());
     child.ready = new Promise<string>((resolve, reject) => {
@@ -218,24 +238,29 @@ export class FileSession {
     const started = performance.now();
     const answer = await this.exchange({ type: 'check', run: '', job }, timeoutMs, 'the run');
     const ms = performance.now() - started;
-    const output = { ...this.child.output };
-    if ('failure' in answer) return { checks: [answer.failure], ms, output };
+    if ('failure' in answer) return { checks: [answer.failure], ms };
     const reply = answer.reply;
-    if (reply.type === 'error') return { checks: [failure('runs', `the check process failed: ${reply.message}`)], ms, output };
-    if (reply.type !== 'checks') return { checks: [failure('runs', 'the check process answered out of turn')], ms, output };
+    if (reply.type === 'error') return { checks: [failure('runs', `the check process failed: ${reply.message}`)], ms };
+    if (reply.type !== 'checks') return { checks: [failure('runs', 'the check process answered out of turn')], ms };
     const checks = reply.checks as CheckResult[];
     if (!checks.some((c) => c.id === 'timeout')) {
       checks.push({ id: 'timeout', status: 'pass', message: `the run took ${Math.round(ms)} ms of the ${timeoutMs} ms allowed`, value: ms, ms: 0 });
     }
-    return { checks, backend: reply.backend, ...(reply.task ? { task: reply.task } : {}), ms, output };
+    return { checks, backend: reply.backend, ...(reply.task ? { task: reply.task } : {}), ms };
   }
 
-  /** Ends the process (nothing of this file may reach another's) and frees the slot. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    kill(this.child, 'closed');
-    this.runner.release(this);
+  /**
+   * Ends the process (nothing of this file may reach another's) and frees the slot. Resolves with
+   * what the file's code printed (the last 8 KB, and how much was dropped), once the process's
+   * output has been read to its end.
+   */
+  close(): Promise<OutputTail> {
+    if (!this.closed) {
+      this.closed = true;
+      kill(this.child, 'closed');
+      this.runner.release(this);
+    }
+    return this.child.drained.then(() => tail(this.child.output));
   }
 
   private async exchange(request: ChildRequest, timeoutMs: number, what: string): Promise<{ reply: ChildReply } | { failure: CheckResult }> {
@@ -315,10 +340,13 @@ function kill(child: Child, why: string): void {
       proc.kill('SIGKILL');
     }
   }
-  // Processes the loss started may still hold the pipes: do not wait for them.
-  proc.stdout?.destroy();
-  proc.stderr?.destroy();
   if (proc.connected) proc.disconnect();
+  // Processes the loss started may still hold the pipes: read what is there, then stop waiting.
+  const timer = setTimeout(() => {
+    proc.stdout?.destroy();
+    proc.stderr?.destroy();
+  }, 300);
+  void child.drained.then(() => clearTimeout(timer));
   if (child.ended === undefined) {
     child.ended = why;
     for (const listener of child.onEnd) listener(why);
@@ -346,9 +374,15 @@ function describeIssue(issue: { path: PropertyKey[]; message: string } | undefin
 /** tfjs's advice to install tfjs-node, printed by every Node process that uses tfjs: not the loss's. */
 const TFJS_BANNER = /=+\s*Hi, looks like you are running TensorFlow\.js in Node\.js[^=]*=+/g;
 
+function tail(output: OutputBuffer): OutputTail {
+  return { text: output.text.replace(TFJS_BANNER, '').trim(), dropped: output.dropped };
+}
+
 function lastOutput(child: Child): string {
   const tail = child.output.text.replace(TFJS_BANNER, '').trim().slice(-300);
-  return tail ? ` Its last output: ${JSON.stringify(tail)}` : '';
+  if (!tail) return '';
+  const before = child.output.total - tail.length;
+  return ` Its last output${before > 0 ? ` (after ${before.toLocaleString('en-US')} characters not shown)` : ''}: ${JSON.stringify(tail)}`;
 }
 
 function failure(id: CheckResult['id'], message: string): CheckResult {

@@ -34,8 +34,23 @@ const stuck: string[] = [];
 /** Errors user code threw outside any call (from a timer), for the report. */
 const uncaught: string[] = [];
 
+const stdout = process.stdout;
+const stderr = process.stderr;
+const write = Reflect.apply.bind(undefined, stdout.write) as unknown as (target: NodeJS.WriteStream, args: [string, () => void]) => boolean;
+
+/**
+ * What the loss printed, out of this process's buffers into the pipes, before the reply: the runner
+ * may end this process once it has its answer (at most 2 s: a loss may have patched the streams).
+ */
+async function flushed(): Promise<void> {
+  const drained = (stream: NodeJS.WriteStream): Promise<void> => (stream.writableLength > 0 ? new Promise((resolve) => write(stream, ['', () => resolve()])) : Promise.resolve());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all([drained(stdout), drained(stderr)]), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+}
+
 function post(reply: ChildReply): void {
-  send?.(reply);
+  void flushed().then(() => send?.(reply));
 }
 
 /**
