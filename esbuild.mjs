@@ -25,6 +25,20 @@ const nodeBundles = {
   external: ['node-fetch'],
 };
 
+/**
+ * The CLI loads the analysis (and TypeScript with it) only for a file that may hold a loss: its
+ * `require('./core/analyze')` becomes a require of the analyzer.js bundle beside it, so that cli.js
+ * stays small and starts without parsing TypeScript's code.
+ */
+const lazyAnalyzer = {
+  name: 'lazy-analyzer',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/core\/analyze$/ }, (args) =>
+      args.kind === 'require-call' && args.importer.endsWith(path.join('src', 'cli.ts')) ? { path: './analyzer.js', external: true } : undefined,
+    );
+  },
+};
+
 async function buildBundles() {
   const extension = {
     ...nodeBundles,
@@ -35,9 +49,10 @@ async function buildBundles() {
   };
   const options = {
     ...nodeBundles,
-    entryPoints: { cli: 'src/cli.ts', worker: 'src/core/run/worker.ts', 'analysis-worker': 'src/core/analyze/worker.ts' },
+    entryPoints: { cli: 'src/cli.ts', analyzer: 'src/core/analyze/index.ts', worker: 'src/core/run/worker.ts', 'analysis-worker': 'src/core/analyze/worker.ts' },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [lazyAnalyzer],
     // Looked up only when running from sources; the bundle reads its own copies (see assets.ts).
     // esbuild bundles user modules at run time: a native binary, installed as a dependency.
     external: [...nodeBundles.external, '@tensorflow/tfjs/package.json', 'typescript/lib/lib.d.ts', 'esbuild'],

@@ -2,11 +2,11 @@
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as path from 'path';
-import { Analyzer, type FileAnalysis } from './core/analyze';
-import { isTask } from './core/analyze/task';
-import { parseReference, REFERENCE_NAMES } from './core/checks/reference';
+import type { FileAnalysis, SourceText } from './core/analyze';
+import { mayHoldLoss } from './core/analyze/candidate-scan';
+import { parseReference, REFERENCE_NAMES } from './core/checks/reference-spec';
 import { formatText } from './core/format';
-import { summarize, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
+import { summarize, TASKS, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
 import { checkFileLosses } from './core/run/check-file';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
@@ -65,7 +65,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
   }
   const { values, positionals } = parsed;
   const task = values.task as string;
-  if (task !== 'auto' && !isTask(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
+  if (task !== 'auto' && !(TASKS as readonly string[]).includes(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, not '${values.seed}'`);
   const timeoutMs = Number(values.timeout);
@@ -91,24 +91,24 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
 
 export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const started = performance.now();
-  const analyzer = new Analyzer();
-  const runner = options.static ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
-  const files: FileReport[] = [];
+  const sources: SourceText[] = [];
   let unreadable = false;
+  for (const file of options.files) {
+    try {
+      sources.push({ file, text: readSourceFile(file) });
+    } catch (error) {
+      if (!(error instanceof SourceFileError)) throw error;
+      err(`loss-lab: ${error.message}\n`);
+      unreadable = true;
+    }
+  }
+  const analyses = analyzeSources(sources, options);
+  const runner = options.static || !analyses.some((a) => a.losses.length > 0) ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
+  const files: FileReport[] = [];
   try {
-    for (const file of options.files) {
-      let text: string;
-      try {
-        text = readSourceFile(file);
-      } catch (error) {
-        if (!(error instanceof SourceFileError)) throw error;
-        err(`loss-lab: ${error.message}\n`);
-        unreadable = true;
-        continue;
-      }
-      const analysis = analyzer.analyze(file, text, { task: options.task });
-      if (runner) await runLosses(runner, analysis, text, options);
-      files.push(toFileReport(file, analysis));
+    for (const [i, analysis] of analyses.entries()) {
+      if (runner && analysis.losses.length > 0) await runLosses(runner, analysis, (sources[i] as SourceText).text, options);
+      files.push(toFileReport(analysis.file, analysis));
     }
   } finally {
     await runner?.dispose();
@@ -117,6 +117,24 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
   if (unreadable) return 2;
   return report.summary.errors > 0 ? 1 : 0;
+}
+
+/**
+ * The analysis of each file, with one TypeScript program per project for the files that may hold a
+ * loss; a file that cannot (candidate-scan.ts) is answered from its text, and when no file can,
+ * TypeScript is never loaded.
+ */
+function analyzeSources(sources: SourceText[], options: CheckOptions): FileAnalysis[] {
+  const candidates = sources.filter((s) => mayHoldLoss(s.text));
+  const analysed = candidates.length === 0 ? [] : new (loadAnalysis().Analyzer)().analyzeFiles(candidates, { task: options.task });
+  const byFile = new Map(candidates.map((s, i) => [s, analysed[i] as FileAnalysis]));
+  return sources.map((s) => byFile.get(s) ?? { file: s.file, diagnostics: [], losses: [] });
+}
+
+/** The analysis and TypeScript, about 9 MB of code: the build makes this a require of the sibling analyzer.js (esbuild.mjs). */
+function loadAnalysis(): typeof import('./core/analyze') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  return require('./core/analyze') as typeof import('./core/analyze');
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
