@@ -195,7 +195,11 @@ export class TypeScriptHost {
     if (cachedFile && cachedFile.mtimeMs === stat.mtimeMs) return cachedFile.sourceFile;
     const text = ts.sys.readFile(fileName);
     if (text === undefined) return undefined;
-    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    // As tsc parses them: the binder sets the parent pointers, and of the JSDoc in TypeScript files
+    // only what type errors need (tfjs's declarations are mostly comments). The file analysed is
+    // parsed in full by the Analyzer, never here.
+    const options = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
+    const sourceFile = ts.createSourceFile(fileName, text, { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }, false);
     this.files.set(fileName, { sourceFile, mtimeMs: stat.mtimeMs });
     return sourceFile;
   }
