@@ -1,9 +1,11 @@
 // `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { FileAnalysis, SourceText } from './core/analyze';
 import { mayHoldLoss } from './core/analyze/candidate-scan';
+import { requireWithCodeCache, type CachedModule } from './core/code-cache';
 import { parseReference, REFERENCE_NAMES } from './core/checks/reference-spec';
 import { formatText } from './core/format';
 import { summarize, TASKS, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
@@ -126,15 +128,26 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
  */
 function analyzeSources(sources: SourceText[], options: CheckOptions): FileAnalysis[] {
   const candidates = sources.filter((s) => mayHoldLoss(s.text));
-  const analysed = candidates.length === 0 ? [] : new (loadAnalysis().Analyzer)().analyzeFiles(candidates, { task: options.task });
+  if (candidates.length === 0) return sources.map((s) => ({ file: s.file, diagnostics: [], losses: [] }));
+  const analysis = loadAnalysis();
+  const analysed = new analysis.exports.Analyzer().analyzeFiles(candidates, { task: options.task });
+  analysis.save();
   const byFile = new Map(candidates.map((s, i) => [s, analysed[i] as FileAnalysis]));
   return sources.map((s) => byFile.get(s) ?? { file: s.file, diagnostics: [], losses: [] });
 }
 
-/** The analysis and TypeScript, about 9 MB of code: the build makes this a require of the sibling analyzer.js (esbuild.mjs). */
-function loadAnalysis(): typeof import('./core/analyze') {
+type Analysis = typeof import('./core/analyze');
+
+/**
+ * The analysis and TypeScript, about 4 MB of code: dist/analyzer.js beside the bundled CLI, loaded
+ * with V8's code cache (code-cache.ts); from the sources (tests), the module itself. The build turns
+ * the require below into one of ./analyzer.js (esbuild.mjs), so cli.js never holds TypeScript.
+ */
+function loadAnalysis(): CachedModule<Analysis> {
+  const bundled = path.join(__dirname, 'analyzer.js');
+  if (fs.existsSync(bundled)) return requireWithCodeCache<Analysis>(bundled);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
-  return require('./core/analyze') as typeof import('./core/analyze');
+  return { exports: require('./core/analyze') as Analysis, fromCache: false, save: () => undefined };
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
