@@ -18,7 +18,8 @@ function sourceFiles(dir: string): string[] {
 describe('the textual scan for files that may hold a loss', () => {
   const files = ['examples', 'test/fixtures', 'bench/fixtures'].flatMap((dir) => sourceFiles(path.join(ROOT, dir)));
 
-  it('says "candidate" for every fixture and example in which the analysis finds a loss or a finding', () => {
+  it('says "candidate" for every fixture and example in which the analysis finds a loss or a finding', function () {
+    this.timeout(180_000); // about 40 files, each with its own program (the examples are loose scripts)
     const analyzer = new Analyzer();
     let withFindings = 0;
     for (const file of files) {
