@@ -39,6 +39,9 @@ describe('loading a bundle with V8 code cache', () => {
     const reloaded = requireWithCodeCache<{ answer(): number }>(file);
     assert.strictEqual(reloaded.fromCache, false);
     assert.strictEqual(reloaded.exports.answer(), 2);
+    reloaded.save();
+    const caches = fs.readdirSync(path.join(os.tmpdir(), 'loss-lab-code-cache')).filter((n) => n.startsWith(`changed-${process.pid}.js-`));
+    assert.strictEqual(caches.length, 1, `the earlier build's cache is removed: ${caches.join(', ')}`);
   });
 
   it('is off with NODE_DISABLE_COMPILE_CACHE, as in Node 22', () => {

@@ -39,6 +39,11 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
         const partial = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(partial, script.createCachedData());
         fs.renameSync(partial, cacheFile);
+        // The caches of earlier builds of the same bundle are never read again: one per bundle stays.
+        const prefix = `${path.basename(file)}-`;
+        for (const name of fs.readdirSync(path.dirname(cacheFile))) {
+          if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile)) fs.rmSync(path.join(path.dirname(cacheFile), name), { force: true });
+        }
       } catch {
         // A read-only or full temporary folder: the next run compiles again, nothing else is lost.
       }
