@@ -1,12 +1,14 @@
 // `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
+import * as fs from 'fs';
 import * as path from 'path';
-import { Analyzer, type FileAnalysis } from './core/analyze';
-import { isTask } from './core/analyze/task';
-import { parseReference, REFERENCE_NAMES } from './core/checks/reference';
+import type { FileAnalysis, SourceText } from './core/analyze';
+import { mayHoldLoss } from './core/analyze/candidate-scan';
+import { requireWithCodeCache, type CachedModule } from './core/code-cache';
+import { parseReference, REFERENCE_NAMES } from './core/checks/reference-spec';
 import { formatText } from './core/format';
-import { summarize, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
+import { summarize, TASKS, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
 import { checkFileLosses } from './core/run/check-file';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
@@ -65,7 +67,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
   }
   const { values, positionals } = parsed;
   const task = values.task as string;
-  if (task !== 'auto' && !isTask(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
+  if (task !== 'auto' && !(TASKS as readonly string[]).includes(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, not '${values.seed}'`);
   const timeoutMs = Number(values.timeout);
@@ -91,24 +93,24 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
 
 export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const started = performance.now();
-  const analyzer = new Analyzer();
-  const runner = options.static ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
-  const files: FileReport[] = [];
+  const sources: SourceText[] = [];
   let unreadable = false;
+  for (const file of options.files) {
+    try {
+      sources.push({ file, text: readSourceFile(file) });
+    } catch (error) {
+      if (!(error instanceof SourceFileError)) throw error;
+      err(`loss-lab: ${error.message}\n`);
+      unreadable = true;
+    }
+  }
+  const analyses = analyzeSources(sources, options);
+  const runner = options.static || !analyses.some((a) => a.losses.length > 0) ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
+  const files: FileReport[] = [];
   try {
-    for (const file of options.files) {
-      let text: string;
-      try {
-        text = readSourceFile(file);
-      } catch (error) {
-        if (!(error instanceof SourceFileError)) throw error;
-        err(`loss-lab: ${error.message}\n`);
-        unreadable = true;
-        continue;
-      }
-      const analysis = analyzer.analyze(file, text, { task: options.task });
-      if (runner) await runLosses(runner, analysis, text, options);
-      files.push(toFileReport(file, analysis));
+    for (const [i, analysis] of analyses.entries()) {
+      if (runner && analysis.losses.length > 0) await runLosses(runner, analysis, (sources[i] as SourceText).text, options);
+      files.push(toFileReport(analysis.file, analysis));
     }
   } finally {
     await runner?.dispose();
@@ -117,6 +119,35 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
   if (unreadable) return 2;
   return report.summary.errors > 0 ? 1 : 0;
+}
+
+/**
+ * The analysis of each file, with one TypeScript program per project for the files that may hold a
+ * loss; a file that cannot (candidate-scan.ts) is answered from its text, and when no file can,
+ * TypeScript is never loaded.
+ */
+function analyzeSources(sources: SourceText[], options: CheckOptions): FileAnalysis[] {
+  const candidates = sources.filter((s) => mayHoldLoss(s.text));
+  if (candidates.length === 0) return sources.map((s) => ({ file: s.file, diagnostics: [], losses: [] }));
+  const analysis = loadAnalysis();
+  const analysed = new analysis.exports.Analyzer().analyzeFiles(candidates, { task: options.task });
+  analysis.save();
+  const byFile = new Map(candidates.map((s, i) => [s, analysed[i] as FileAnalysis]));
+  return sources.map((s) => byFile.get(s) ?? { file: s.file, diagnostics: [], losses: [] });
+}
+
+type Analysis = typeof import('./core/analyze');
+
+/**
+ * The analysis and TypeScript, about 4 MB of code: dist/analyzer.js beside the bundled CLI, loaded
+ * with V8's code cache (code-cache.ts); from the sources (tests), the module itself. The build turns
+ * the require below into one of ./analyzer.js (esbuild.mjs), so cli.js never holds TypeScript.
+ */
+function loadAnalysis(): CachedModule<Analysis> {
+  const bundled = path.join(__dirname, 'analyzer.js');
+  if (fs.existsSync(bundled)) return requireWithCodeCache<Analysis>(bundled);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  return { exports: require('./core/analyze') as Analysis, fromCache: false, save: () => undefined };
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {

@@ -97,6 +97,21 @@ describe('loss-lab check --static', () => {
     assert.match(stdout, /helpers\.js: no loss found/);
   });
 
+  it('answers files with no loss without loading TypeScript: cli.js alone, with no analyzer.js beside it', () => {
+    const alone = path.join(tmp, 'alone');
+    fs.mkdirSync(alone, { recursive: true });
+    fs.copyFileSync(CLI, path.join(alone, 'cli.js'));
+    const helpers = path.join(tmp, 'scale.ts');
+    fs.writeFileSync(helpers, 'export function scale(x: number, k: number): number { return x * k; }\n');
+    const none = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'check', '--static', helpers], { encoding: 'utf8', timeout: 60_000 });
+    assert.strictEqual(none.status, 0, none.stderr);
+    assert.match(none.stdout, /scale\.ts: no loss found/);
+    // A file that may hold a loss needs the analysis: this copy cannot load it.
+    const loss = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'check', '--static', `${ARTICLE}/mse.js`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.strictEqual(loss.status, 2);
+    assert.match(loss.stderr, /Cannot find module '\.\/analyzer\.js'/);
+  });
+
   it('rejects bad arguments with the usage and exit 2', () => {
     for (const args of [['frobnicate', 'x.ts'], ['check', '--task', 'clustering', 'x.ts'], ['check', '--timeout', '-5', 'x.ts'], ['check', '--reference', 'mse2', 'x.ts'], ['check'], ['check', '--colour', 'x.ts']]) {
       const { code, stderr } = run(...args);

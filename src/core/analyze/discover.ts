@@ -2,6 +2,7 @@
 // first two parameters are typed Tensor or named like yTrue/yPred, and factories that return one.
 import ts from 'typescript';
 import type { LossKind } from '../report';
+import { METRIC_NAME, PRED_NAMES, TENSOR_TYPE, TRUE_NAMES } from './loss-names';
 import { skipOuter, unwrapFunction } from './syntax';
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -45,12 +46,6 @@ export interface LossCandidate {
   /** An instance method whose class's constructor needs these arguments: no instance can be made to run it. */
   needsInstance?: string[];
 }
-
-// Keras's backend names its losses' parameters (target, output); tfjs-layers keeps them.
-const TRUE_NAMES = /^(y_?true|ytrue|true_?y|y_?t|labels?|targets?|y_?target|truths?|ground_?truths?|gt|actuals?|y_?actual|expected|y|true_?values?|y_?real)$/i;
-const PRED_NAMES = /^(y_?pred(icted|iction|s)?|ypred|pred_?y|y_?p|preds?|predictions?|predicted|logits|outputs?|y_?hat|yhat|y_?out|estimates?|pred_?values?|scores)$/i;
-const METRIC_NAME = /(accuracy|precision|recall|^acc$|auc|f1|fbeta|fscore|r2_?score|iou|coef|metric)/i;
-const TENSOR_TYPE = /(^|[.\s<|(])(Tensor([1-6]D)?|Scalar|Variable)\b/;
 
 export function findLosses(sf: ts.SourceFile): LossCandidate[] {
   const exports = exportedNames(sf);

@@ -62,18 +62,36 @@ export interface FileAnalysis {
   runModule?: string;
 }
 
+/** A file to analyse and its text (the file on disk need not match: unsaved edits). */
+export interface SourceText {
+  file: string;
+  text: string;
+}
+
 export class Analyzer {
   private readonly typescript = new TypeScriptHost();
   private readonly registry = loadTfjsRegistry();
 
   /** Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). */
   analyze(fileName: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
-    // An untitled editor's name has no extension: TypeScript would not take it as a source file.
-    const resolved = path.resolve(fileName);
-    const absolute = /\.[cm]?[jt]sx?$/i.test(resolved) ? resolved : `${resolved}.ts`;
+    return this.analyzeFiles([{ file: fileName, text }], options)[0] as FileAnalysis;
+  }
+
+  /** Analyses files together, with one TypeScript program per project (see TypeScriptHost.checkAll); results in their order. */
+  analyzeFiles(files: readonly SourceText[], options: AnalyzeOptions = {}): FileAnalysis[] {
     const level = options.types ?? 'full';
-    const sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
-    const typed = level === 'off' ? undefined : this.typescript.check(sf);
+    const parsed = files.map(({ file, text }) => {
+      // An untitled editor's name has no extension: TypeScript would not take it as a source file.
+      const resolved = path.resolve(file);
+      const absolute = /\.[cm]?[jt]sx?$/i.test(resolved) ? resolved : `${resolved}.ts`;
+      return ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
+    });
+    const typed = level === 'off' ? [] : this.typescript.checkAll(parsed);
+    return files.map(({ file }, i) => this.analyzeParsed(file, parsed[i] as ts.SourceFile, typed[i], options));
+  }
+
+  private analyzeParsed(fileName: string, sf: ts.SourceFile, typed: TypedFile | undefined, options: AnalyzeOptions): FileAnalysis {
+    const level = options.types ?? 'full';
     const view: TypeView | undefined = typed?.tensorType ? { checker: typed.checker, tensorType: typed.tensorType } : undefined;
     const scopes = new Scopes();
     const declared = findLosses(sf);

@@ -2,8 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import ts from 'typescript';
 import { findings } from '../../../test/helpers/analyze';
-import { Analyzer } from '.';
+import { Analyzer, type FileAnalysis } from '.';
+import { scriptKind, TypeScriptHost } from './program';
 
 function tempProject(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-project-'));
@@ -65,5 +67,62 @@ describe('type-checking against tfjs', () => {
     made.push(dir);
     const edited = LOSS.replace('yTrue: number', 'yTrue: tf.Tensor');
     assert.deepStrictEqual(findings(analyzer.analyze(path.join(dir, 'loss.ts'), edited)), []);
+  });
+});
+
+describe('one program per project', () => {
+  const made: string[] = [];
+  after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  const SCRIPT = 'function scriptLoss(yTrue, yPred) { return yTrue.sub(yPred).square().mean(); }\nvar shared = 1;\n';
+  function project(): { dir: string; files: Array<{ file: string; text: string }> } {
+    const dir = tempProject({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noUnusedLocals: true, allowJs: true }, include: ['src'] }),
+      'src/a.ts': LOSS,
+      'src/b.ts': LOSS.replace('wrong', 'alsoWrong'),
+      'src/page.js': SCRIPT,
+      'src/page2.js': SCRIPT,
+      'loose/c.ts': LOSS,
+    });
+    made.push(dir);
+    const names = ['src/a.ts', 'src/b.ts', 'src/page.js', 'src/page2.js', 'loose/c.ts'];
+    return { dir, files: names.map((n) => ({ file: path.join(dir, n), text: fs.readFileSync(path.join(dir, n), 'utf8') })) };
+  }
+
+  it('gives the modules a config includes one program, and a script or a loose folder its own', () => {
+    const { files } = project();
+    const host = new TypeScriptHost();
+    const typed = host.checkAll(files.map(({ file, text }) => ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file))));
+    const [a, b, page, page2, loose] = typed.map((t) => t.program);
+    assert.strictEqual(a, b, 'a.ts and b.ts share their project');
+    assert.notStrictEqual(page, a, 'a script has its own program: its top-level names are global');
+    assert.notStrictEqual(page, page2);
+    assert.notStrictEqual(loose, a);
+    assert.ok(typed.every((t) => t.tensorType !== undefined), 'each file sees tf.Tensor');
+  });
+
+  it('finds in a batch exactly what it finds file by file', () => {
+    const { files } = project();
+    const alone = files.map(({ file, text }) => new Analyzer().analyze(file, text));
+    const together = new Analyzer().analyzeFiles(files);
+    assert.deepStrictEqual(together, alone);
+    // Not vacuous: the config's noUnusedLocals (LL001), LL101, and no clash between the two scripts' globals.
+    assert.deepStrictEqual(findings(together[0] as FileAnalysis), ['LL001@2:8', 'LL101@5:22']);
+    assert.deepStrictEqual(findings(together[2] as FileAnalysis), []);
+    assert.deepStrictEqual(findings(together[4] as FileAnalysis), ['LL101@5:22']);
+  });
+
+  it('after an edit, reuses the unchanged source files of the previous program, as tsserver does', () => {
+    const { files } = project();
+    const host = new TypeScriptHost();
+    const [first] = files;
+    if (!first) throw new Error('no file');
+    const parse = (text: string): ts.SourceFile => ts.createSourceFile(first.file, text, ts.ScriptTarget.Latest, true);
+    const before = host.check(parse(first.text)).program;
+    const after = host.check(parse(`${first.text}// an edit\n`)).program;
+    assert.notStrictEqual(after, before);
+    const libraries = (p: ts.Program): ts.SourceFile[] => p.getSourceFiles().filter((sf) => sf.fileName !== first.file);
+    assert.ok(libraries(before).length > 100, 'lib and tfjs declarations are in the program');
+    assert.deepStrictEqual(libraries(after), libraries(before), 'the same SourceFile objects, not parsed again');
   });
 });

@@ -63,18 +63,42 @@ export class TypeScriptHost {
 
   /** Type-checks a parsed file (absolute path; the file on disk need not exist or match). */
   check(userFile: ts.SourceFile): TypedFile {
-    const fileName = userFile.fileName;
-    const dir = path.dirname(fileName);
-    const options = this.optionsFor(fileName);
-    const probeName = path.join(dir, PROBE_NAME);
-    const probe = this.probeFile(probeName, probeText(userFile));
+    return this.checkAll([userFile])[0] as TypedFile;
+  }
 
-    const host = this.compilerHost(dir, [userFile, probe]);
-    const key = `${dir}\0${JSON.stringify(options)}`;
-    const program = ts.createProgram({ rootNames: [fileName, probeName], options, host, oldProgram: this.previous.get(key) });
-    this.previous.set(key, program);
-    const checker = program.getTypeChecker();
-    return { program, checker, sourceFile: program.getSourceFile(fileName) ?? userFile, tensorType: tensorTypeOf(checker, program.getSourceFile(probeName)) };
+  /**
+   * Type-checks parsed files with one program per project, as `tsc -p` does: the files a config
+   * includes share its program, loose files share one per folder. A script (no import or export)
+   * gets a program of its own: its top-level names are global, and would meet the other files'.
+   */
+  checkAll(userFiles: readonly ts.SourceFile[]): TypedFile[] {
+    const groups = new Map<string, { projectKey: string; dir: string; options: ts.CompilerOptions; files: ts.SourceFile[] }>();
+    for (const sf of userFiles) {
+      const project = this.projectOf(sf.fileName);
+      const projectKey = `${project.dir}\0${JSON.stringify(project.options)}`;
+      let key = ts.isExternalModule(sf) ? projectKey : `${projectKey}\0${sf.fileName}`;
+      // The same file twice (given twice on the command line): each copy needs its own program.
+      for (let n = 1; groups.get(key)?.files.some((f) => f.fileName === sf.fileName); n++) key = `${projectKey}\0${sf.fileName}\0${n}`;
+      const group = groups.get(key) ?? { projectKey, dir: project.dir, options: project.options, files: [] };
+      group.files.push(sf);
+      groups.set(key, group);
+    }
+    const typed = new Map<ts.SourceFile, TypedFile>();
+    for (const group of groups.values()) {
+      const probeNames = group.files.map((sf) => probeFor(sf));
+      const probes = [...new Map(probeNames.map((p) => [p.name, p.text]))].map(([name, text]) => this.probeFile(name, text));
+      const host = this.compilerHost(group.dir, [...group.files, ...probes]);
+      const rootNames = [...group.files.map((sf) => sf.fileName), ...probes.map((p) => p.fileName)];
+      // The project's last program: its unchanged files and structure are reused, as tsserver does.
+      const program = ts.createProgram({ rootNames, options: group.options, host, oldProgram: this.previous.get(group.projectKey) });
+      this.previous.set(group.projectKey, program);
+      const checker = program.getTypeChecker();
+      const tensorTypes = new Map(probes.map((p) => [p.fileName, tensorTypeOf(checker, program.getSourceFile(p.fileName))]));
+      group.files.forEach((sf, i) => {
+        typed.set(sf, { program, checker, sourceFile: program.getSourceFile(sf.fileName) ?? sf, tensorType: tensorTypes.get(probeNames[i]?.name ?? '') });
+      });
+    }
+    return userFiles.map((sf) => typed.get(sf) as TypedFile);
   }
 
   /** The same probe object while its text stays the same, so the program can reuse its structure. */
@@ -87,11 +111,12 @@ export class TypeScriptHost {
   }
 
   /**
-   * Compiler options from the nearest tsconfig.json (or jsconfig.json for JavaScript) that includes the
-   * file, as TypeScript's own project lookup decides; a file no config includes (an excluded
-   * `examples/`, a loose script) gets the defaults VS Code's TypeScript gives loose files.
+   * The project of a file: compiler options from the nearest tsconfig.json (or jsconfig.json for
+   * JavaScript) that includes it, as TypeScript's own project lookup decides, and the config's folder;
+   * a file no config includes (an excluded `examples/`, a loose script) gets the defaults VS Code's
+   * TypeScript gives loose files, and its own folder.
    */
-  private optionsFor(fileName: string): ts.CompilerOptions {
+  private projectOf(fileName: string): { dir: string; options: ts.CompilerOptions } {
     const isJs = /\.[cm]?jsx?$/.test(fileName);
     const names = isJs ? ['jsconfig.json', 'tsconfig.json'] : ['tsconfig.json'];
     const onDisk = statOrUndefined(fileName);
@@ -103,10 +128,10 @@ export class TypeScriptHost {
         if (!stat?.isFile()) continue;
         const config = this.readConfig(candidate, stat.mtimeMs, onDisk?.mtimeMs);
         // A file not on disk yet (an unsaved editor) cannot be matched against the config's file list.
-        if (!onDisk || !config.files || config.files.has(path.resolve(fileName))) return forced(config.options);
+        if (!onDisk || !config.files || config.files.has(path.resolve(fileName))) return { dir, options: forced(config.options) };
       }
       const parent = path.dirname(dir);
-      if (parent === dir || path.basename(dir) === 'node_modules') return forced(defaultOptions());
+      if (parent === dir || path.basename(dir) === 'node_modules') return { dir: path.dirname(fileName), options: forced(defaultOptions()) };
       dir = parent;
     }
   }
@@ -170,7 +195,11 @@ export class TypeScriptHost {
     if (cachedFile && cachedFile.mtimeMs === stat.mtimeMs) return cachedFile.sourceFile;
     const text = ts.sys.readFile(fileName);
     if (text === undefined) return undefined;
-    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    // As tsc parses them: the binder sets the parent pointers, and of the JSDoc in TypeScript files
+    // only what type errors need (tfjs's declarations are mostly comments). The file analysed is
+    // parsed in full by the Analyzer, never here.
+    const options = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
+    const sourceFile = ts.createSourceFile(fileName, text, { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }, false);
     this.files.set(fileName, { sourceFile, mtimeMs: stat.mtimeMs });
     return sourceFile;
   }
@@ -211,8 +240,20 @@ export function scriptKind(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-/** The probe imports Tensor from the same tfjs package the user's file imports, so both see one class. */
-function probeText(userFile: ts.SourceFile): string {
+/**
+ * The probe imports Tensor from the same tfjs package the user's file imports, so both see one class;
+ * one probe per folder and package, as the package resolves from the folder.
+ */
+function probeFor(userFile: ts.SourceFile): { name: string; text: string } {
+  const specifier = tfjsSpecifier(userFile);
+  const tag = specifier === '@tensorflow/tfjs' ? '' : `_${specifier.replace(/\W/g, '_')}`;
+  return {
+    name: path.join(path.dirname(userFile.fileName), PROBE_NAME.replace('__.ts', `${tag}__.ts`)),
+    text: `import type { Tensor } from ${JSON.stringify(specifier)};\nexport declare const tensor: Tensor;\n`,
+  };
+}
+
+function tfjsSpecifier(userFile: ts.SourceFile): string {
   let specifier = '@tensorflow/tfjs';
   const visit = (node: ts.Node): void => {
     if (ts.isStringLiteral(node) && TFJS_MODULE.test(node.text) && (ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) {
@@ -222,7 +263,7 @@ function probeText(userFile: ts.SourceFile): string {
     ts.forEachChild(node, visit);
   };
   visit(userFile);
-  return `import type { Tensor } from ${JSON.stringify(specifier)};\nexport declare const tensor: Tensor;\n`;
+  return specifier;
 }
 
 function isRequireCall(node: ts.Node): boolean {

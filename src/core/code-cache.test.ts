@@ -1,0 +1,57 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { requireWithCodeCache } from './code-cache';
+
+describe('loading a bundle with V8 code cache', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-code-cache-test-'));
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const caches = path.join(os.tmpdir(), 'loss-lab-code-cache');
+    for (const name of fs.existsSync(caches) ? fs.readdirSync(caches) : []) if (name.includes(`-${process.pid}.js-`)) fs.rmSync(path.join(caches, name), { force: true });
+  });
+
+  function bundle(name: string, answer: number): string {
+    const file = path.join(dir, name);
+    // A module that uses what a CommonJS bundle uses: require, module.exports, __dirname.
+    fs.writeFileSync(file, `const path = require('path');\nmodule.exports = { answer: () => ${answer}, dir: path.basename(__dirname), file: path.basename(__filename) };\n`);
+    return file;
+  }
+
+  it('compiles on the first load, saves the code once the module has run, and starts from it next time', () => {
+    const file = bundle(`first-${process.pid}.js`, 42);
+    const first = requireWithCodeCache<{ answer(): number; dir: string; file: string }>(file);
+    assert.strictEqual(first.fromCache, false);
+    assert.deepStrictEqual([first.exports.answer(), first.exports.dir, first.exports.file], [42, path.basename(dir), path.basename(file)]);
+    first.save();
+    const second = requireWithCodeCache<{ answer(): number }>(file);
+    assert.strictEqual(second.fromCache, true);
+    assert.strictEqual(second.exports.answer(), 42);
+  });
+
+  it('never runs a stale cache: a changed bundle is compiled again', () => {
+    const file = bundle(`changed-${process.pid}.js`, 1);
+    requireWithCodeCache(file).save();
+    const later = Date.now() / 1000 + 5;
+    bundle(`changed-${process.pid}.js`, 2);
+    fs.utimesSync(file, later, later);
+    const reloaded = requireWithCodeCache<{ answer(): number }>(file);
+    assert.strictEqual(reloaded.fromCache, false);
+    assert.strictEqual(reloaded.exports.answer(), 2);
+    reloaded.save();
+    const caches = fs.readdirSync(path.join(os.tmpdir(), 'loss-lab-code-cache')).filter((n) => n.startsWith(`changed-${process.pid}.js-`));
+    assert.strictEqual(caches.length, 1, `the earlier build's cache is removed: ${caches.join(', ')}`);
+  });
+
+  it('is off with NODE_DISABLE_COMPILE_CACHE, as in Node 22', () => {
+    const file = bundle(`off-${process.pid}.js`, 7);
+    process.env.NODE_DISABLE_COMPILE_CACHE = '1';
+    try {
+      requireWithCodeCache(file).save();
+      assert.strictEqual(requireWithCodeCache(file).fromCache, false);
+    } finally {
+      delete process.env.NODE_DISABLE_COMPILE_CACHE;
+    }
+  });
+});
