@@ -17,7 +17,12 @@ export function diagnostic(sf: ts.SourceFile, node: ts.Node, code: DiagnosticCod
 }
 
 /** Source text of a node, shortened for a message. */
-export function snippet(node: ts.Node, max = 40): string {
-  const text = node.getText().replace(/\s+/g, ' ');
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** `sf`: given by callers in a walk, since finding it walks up to the root. */
+export function snippet(node: ts.Node, max = 40, sf = node.getSourceFile()): string {
+  const start = node.getStart(sf);
+  const end = node.getEnd();
+  // Only the head is read: the whole text of each operand would make the lints quadratic on a long chain.
+  const window = Math.min(end, start + max * 8);
+  const text = sf.text.slice(start, window).replace(/\s+/g, ' ');
+  return text.length <= max && window === end ? text : `${text.slice(0, max - 1)}…`;
 }

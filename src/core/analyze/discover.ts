@@ -2,7 +2,7 @@
 // first two parameters are typed Tensor or named like yTrue/yPred, and factories that return one.
 import ts from 'typescript';
 import type { LossKind } from '../report';
-import { skipOuter, unwrapFunction } from './syntax';
+import { skipOuter, unwrapFunction, walkChildren } from './syntax';
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
@@ -236,7 +236,7 @@ export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
   }
   const locals = new Map<string, FunctionLike>();
   const returns: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
+  walkChildren(body, (node) => {
     if (ts.isFunctionDeclaration(node) && node.name && node.body) locals.set(node.name.text, node);
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
       const local = unwrapFunction(node.initializer);
@@ -244,9 +244,8 @@ export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
     }
     if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
     // Returns of nested functions are theirs, not the factory's.
-    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+    return !ts.isFunctionLike(node);
+  });
   const result: FunctionLike[] = [];
   for (const expr of returns) {
     const direct = unwrapFunction(expr);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { assetPaths } from './assets';
-import { TFJS_MODULE } from './syntax';
+import { TFJS_MODULE, walkTree } from './syntax';
 
 export interface TypedFile {
   program: ts.Program;
@@ -214,14 +214,11 @@ export function scriptKind(fileName: string): ts.ScriptKind {
 /** The probe imports Tensor from the same tfjs package the user's file imports, so both see one class. */
 function probeText(userFile: ts.SourceFile): string {
   let specifier = '@tensorflow/tfjs';
-  const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) && TFJS_MODULE.test(node.text) && (ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) {
-      specifier = node.text;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(userFile);
+  walkTree(userFile, (node) => {
+    if (!ts.isStringLiteral(node) || !TFJS_MODULE.test(node.text) || !(ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) return true;
+    specifier = node.text;
+    return false;
+  });
   return `import type { Tensor } from ${JSON.stringify(specifier)};\nexport declare const tensor: Tensor;\n`;
 }
 

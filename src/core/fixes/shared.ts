@@ -2,6 +2,7 @@
 import ts from 'typescript';
 import { spanRange } from '../analyze/diagnostic';
 import type { DiagnosticCode, Range } from '../report';
+import { walkTree } from '../analyze/syntax';
 
 export interface TextEdit {
   range: Range;
@@ -31,12 +32,11 @@ export function offsetOf(sf: ts.SourceFile, position: Range['start']): number {
 /** The innermost node of a kind that spans exactly [start, end), or contains start. */
 export function findNode<T extends ts.Node>(sf: ts.SourceFile, start: number, end: number, is: (n: ts.Node) => n is T): T | undefined {
   let found: T | undefined;
-  const visit = (node: ts.Node): void => {
-    if (node.getStart(sf) > start || node.getEnd() < end) return;
+  walkTree(sf, (node) => {
+    if (node.getStart(sf) > start || node.getEnd() < end) return false;
     if (is(node)) found = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+    return true;
+  });
   return found;
 }
 
