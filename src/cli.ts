@@ -27,8 +27,8 @@ their bodies; without --static it also runs them on sample tensors.
                     compare with a tfjs built-in along the panel's sweeps (a mismatch fails):
                     ${REFERENCES.join(', ')};
                     huber:1.5 sets Huber's delta, a factory's own delta is the default
-Exit status: 0 no errors, 1 errors or failed checks (a --reference mismatch too), 2 usage error or
-unreadable file.`;
+Exit status: 0 no errors, 1 errors or failed checks (a --reference mismatch too), 2 usage error,
+unreadable file or internal error (the other files are still reported).`;
 
 class UsageError extends Error {}
 
@@ -106,8 +106,16 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
         unreadable = true;
         continue;
       }
-      const analysis = analyzer.analyze(file, text, { task: options.task });
-      if (runner) await runLosses(runner, analysis, text, options);
+      let analysis: FileAnalysis;
+      try {
+        analysis = analyzer.analyze(file, text, { task: options.task });
+        if (runner) await runLosses(runner, analysis, text, options);
+      } catch (error) {
+        // A bug of Loss Lab's costs this file its report, never the others theirs.
+        err(`loss-lab: internal error while checking ${file}: ${oneLine(error)}\n`);
+        unreadable = true;
+        continue;
+      }
       files.push(toFileReport(file, analysis));
     }
   } finally {
@@ -152,6 +160,11 @@ function toFileReport(file: string, analysis: FileAnalysis): FileReport {
   };
 }
 
+/** An error as one line: its message, never its stack. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ').slice(0, 300);
+}
+
 function displayPath(file: string): string {
   const relative = path.isAbsolute(file) ? file : path.normalize(file);
   return relative.split(path.sep).join('/');
@@ -179,8 +192,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      // An internal failure, not the user's: say so plainly, with the stack for a bug report.
-      process.stderr.write(`loss-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // An internal failure, not the user's: one line (exit 2), never a stack trace in the user's terminal.
+      process.stderr.write(`loss-lab: internal error: ${oneLine(error)}\n`);
       process.exitCode = 2;
     },
   );

@@ -1,15 +1,15 @@
 // Plain diagnostics with 0-based ranges, as the report and the VS Code API use them.
 import ts from 'typescript';
 import type { Diagnostic, DiagnosticCode, Range, Severity } from '../report';
+import { lineMapOf } from './lines';
 
 export function rangeOf(sf: ts.SourceFile, node: ts.Node): Range {
   return spanRange(sf, node.getStart(sf), node.getEnd());
 }
 
 export function spanRange(sf: ts.SourceFile, start: number, end: number): Range {
-  const s = sf.getLineAndCharacterOfPosition(start);
-  const e = sf.getLineAndCharacterOfPosition(end);
-  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+  const lines = lineMapOf(sf);
+  return { start: lines.position(start), end: lines.position(end) };
 }
 
 export function diagnostic(sf: ts.SourceFile, node: ts.Node, code: DiagnosticCode, severity: Severity, message: string): Diagnostic {

@@ -68,6 +68,9 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
     visible = exportName !== undefined,
     extra: Partial<Pick<LossCandidate, 'reach' | 'roots' | 'customGrad'>> = {},
   ): void => {
+    // `export function \n (yTrue, yPred)`: the parser fills in a missing name; its LL001 reports the
+    // function, which is not a loss named "".
+    if (ts.isIdentifier(nameNode) && nameNode.text === '') return;
     const isTagged = hasTag(tagged, 'loss');
     if (!visible && !isTagged && !(script && takesTwoArguments(fn) && qualifiesByParameters(fn))) return;
     // Metrics share the signature, but need no gradient (tfjs-layers' binaryAccuracy compares with

@@ -10,7 +10,9 @@ import ts from 'typescript';
 import type { Diagnostic, LossReport, Range } from '../report';
 import { findLosses, type FactoryParam, type LossCandidate } from './discover';
 import { rangeOf, spanRange } from './diagnostic';
+import { LineMap } from './lines';
 import { LINT_RULES } from './lints';
+import { deepestBracket, isStackOverflow, MAX_NESTING, parseWithinNesting, TooDeeplyNested } from './nesting';
 import { LossScope, type TypeView } from './loss-scope';
 import { scriptKind, TypeScriptHost, type TypedFile } from './program';
 import { Scopes } from './scopes';
@@ -63,16 +65,30 @@ export interface FileAnalysis {
 }
 
 export class Analyzer {
-  private readonly typescript = new TypeScriptHost();
+  private typescript = new TypeScriptHost();
   private readonly registry = loadTfjsRegistry();
 
-  /** Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). */
+  /**
+   * Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). A
+   * file nested too deeply for TypeScript's recursion gets one LL001 and no losses.
+   */
   analyze(fileName: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
     // An untitled editor's name has no extension: TypeScript would not take it as a source file.
     const resolved = path.resolve(fileName);
     const absolute = /\.[cm]?[jt]sx?$/i.test(resolved) ? resolved : `${resolved}.ts`;
+    try {
+      return this.analyzeParsed(fileName, parseWithinNesting(absolute, text, scriptKind(absolute)), options);
+    } catch (error) {
+      if (!(error instanceof TooDeeplyNested) && !isStackOverflow(error)) throw error;
+      // An overflow inside TypeScript's checker may leave its program half-built: start a fresh one.
+      if (!(error instanceof TooDeeplyNested)) this.typescript = new TypeScriptHost();
+      const offset = error instanceof TooDeeplyNested ? error.offset : deepestBracket(text, scriptKind(absolute));
+      return { file: fileName, diagnostics: [tooDeepDiagnostic(text, offset)], losses: [] };
+    }
+  }
+
+  private analyzeParsed(fileName: string, sf: ts.SourceFile, options: AnalyzeOptions): FileAnalysis {
     const level = options.types ?? 'full';
-    const sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
     const typed = level === 'off' ? undefined : this.typescript.check(sf);
     const view: TypeView | undefined = typed?.tensorType ? { checker: typed.checker, tensorType: typed.tensorType } : undefined;
     const scopes = new Scopes();
@@ -102,7 +118,7 @@ export class Analyzer {
       };
     });
 
-    const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics];
+    const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics, ...(typed?.refused ?? []).map((reason) => refusedRead(reason))];
     // A factory given uncalled is also TypeScript's long TS2322 at the same place: LL301 says it plainly.
     for (const { diagnostic, start, semantic } of typeScriptErrors(sf, typed, level === 'full' ? options.typeScriptErrors ?? 'all' : 'syntax')) {
       if (semantic && useSites.quiet.some(([from, to]) => start >= from && start < to)) continue;
@@ -116,6 +132,23 @@ export class Analyzer {
     for (const [index, reason] of slice.blocked) (losses[index] as LossInfo).runSkip = `${candidates[index]?.name} is not run: ${reason}.`;
     return { file: fileName, diagnostics: fileDiagnostics, losses, runModule: slice.text };
   }
+}
+
+function tooDeepDiagnostic(text: string, offset: number): Diagnostic {
+  const lines = new LineMap(text);
+  const start = lines.position(offset);
+  return {
+    code: 'LL001',
+    severity: 'error',
+    message: `the file is nested too deeply to analyse (more than ${MAX_NESTING} levels here): TypeScript would overflow its stack. Split the expression into named steps.`,
+    range: { start, end: lines.position(lines.lineEnd(offset)) },
+  };
+}
+
+/** A project file TypeScript asked for and Loss Lab did not read (a tsconfig `extends` to /dev/zero). */
+function refusedRead(reason: string): Diagnostic {
+  const at = { line: 0, character: 0 };
+  return { code: 'LL001', severity: 'error', message: `the analysis is incomplete: ${reason}`, range: { start: at, end: at } };
 }
 
 /** Why a loss found by its declaration cannot be run on its own; the slice adds its own reasons. */

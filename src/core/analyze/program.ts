@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { assetPaths } from './assets';
+import { readRegularFile } from '../source-file';
+import { parseWithinNesting, TooDeeplyNested } from './nesting';
 import { TFJS_MODULE, walkTree } from './syntax';
 
 export interface TypedFile {
@@ -14,6 +16,8 @@ export interface TypedFile {
   sourceFile: ts.SourceFile;
   /** `tf.Tensor` as the file's tfjs declares it; undefined when tfjs's types cannot be found. */
   tensorType: ts.Type | undefined;
+  /** Files of the project that were not read (not regular files, over 1 MB, nested too deeply), and why. */
+  refused: string[];
 }
 
 const PROBE_NAME = '__loss_lab_tensor_probe__.ts';
@@ -55,7 +59,9 @@ interface CachedFile {
 export class TypeScriptHost {
   private readonly files = new Map<string, CachedFile>();
   private readonly exists = new Map<string, boolean>();
-  private readonly configs = new Map<string, { mtimeMs: number; parsedAt: number; options: ts.CompilerOptions; files: Set<string> | undefined }>();
+  private readonly configs = new Map<string, { mtimeMs: number; parsedAt: number; options: ts.CompilerOptions; files: Set<string> | undefined; refused: string[] }>();
+  /** What the check under way refused to read. */
+  private refused = new Set<string>();
   private readonly previous = new Map<string, ts.Program>();
   private readonly probes = new Map<string, ts.SourceFile>();
   private readonly resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f);
@@ -65,6 +71,7 @@ export class TypeScriptHost {
   check(userFile: ts.SourceFile): TypedFile {
     const fileName = userFile.fileName;
     const dir = path.dirname(fileName);
+    this.refused = new Set();
     const options = this.optionsFor(fileName);
     const probeName = path.join(dir, PROBE_NAME);
     const probe = this.probeFile(probeName, probeText(userFile));
@@ -74,7 +81,8 @@ export class TypeScriptHost {
     const program = ts.createProgram({ rootNames: [fileName, probeName], options, host, oldProgram: this.previous.get(key) });
     this.previous.set(key, program);
     const checker = program.getTypeChecker();
-    return { program, checker, sourceFile: program.getSourceFile(fileName) ?? userFile, tensorType: tensorTypeOf(checker, program.getSourceFile(probeName)) };
+    const tensorType = tensorTypeOf(checker, program.getSourceFile(probeName));
+    return { program, checker, sourceFile: program.getSourceFile(fileName) ?? userFile, tensorType, refused: [...this.refused] };
   }
 
   /** The same probe object while its text stays the same, so the program can reuse its structure. */
@@ -114,15 +122,21 @@ export class TypeScriptHost {
   private readConfig(configPath: string, mtimeMs: number, fileMtimeMs = 0): { options: ts.CompilerOptions; files: Set<string> | undefined } {
     const hit = this.configs.get(configPath);
     // Parsed again when the config changed, or when the file is newer than the parse (a new file the config may include).
-    if (hit && hit.mtimeMs === mtimeMs && fileMtimeMs <= hit.parsedAt) return hit;
+    if (hit && hit.mtimeMs === mtimeMs && fileMtimeMs <= hit.parsedAt) {
+      for (const reason of hit.refused) this.refused.add(reason);
+      return hit;
+    }
+    const before = new Set(this.refused);
+    // The config and every `extends` are read through the guarded reader: a symlink to /dev/zero is refused, not read.
     const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
       ...ts.sys,
+      readFile: (f) => this.readProjectFile(f),
       onUnRecoverableConfigFileDiagnostic: () => undefined,
     });
     // An unreadable tsconfig falls back to the defaults; its own errors are the project's business.
     const options = parsed ? { ...parsed.options, configFilePath: undefined } : defaultOptions();
     const files = parsed ? new Set(parsed.fileNames.map((f) => path.resolve(f))) : undefined;
-    const entry = { mtimeMs, parsedAt: Date.now(), options, files };
+    const entry = { mtimeMs, parsedAt: Date.now(), options, files, refused: [...this.refused].filter((r) => !before.has(r)) };
     this.configs.set(configPath, entry);
     return entry;
   }
@@ -141,7 +155,7 @@ export class TypeScriptHost {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       getNewLine: () => '\n',
       fileExists: (f) => memory.has(f) || this.fileExists(f),
-      readFile: (f) => memory.get(f)?.text ?? ts.sys.readFile(f),
+      readFile: (f) => memory.get(f)?.text ?? this.readProjectFile(f),
       directoryExists: (d) => this.directoryExists(d),
       realpath: ts.sys.realpath,
       getDirectories: ts.sys.getDirectories,
@@ -168,11 +182,25 @@ export class TypeScriptHost {
     const stat = statOrUndefined(fileName);
     if (!stat) return undefined;
     if (cachedFile && cachedFile.mtimeMs === stat.mtimeMs) return cachedFile.sourceFile;
-    const text = ts.sys.readFile(fileName);
+    const text = immutable ? ts.sys.readFile(fileName) : this.readProjectFile(fileName);
     if (text === undefined) return undefined;
-    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    let sourceFile: ts.SourceFile;
+    try {
+      sourceFile = immutable ? ts.createSourceFile(fileName, text, languageVersion, true) : parseWithinNesting(fileName, text, /\.json$/i.test(fileName) ? ts.ScriptKind.JSON : scriptKind(fileName), languageVersion);
+    } catch (error) {
+      if (!(error instanceof TooDeeplyNested)) throw error;
+      this.refused.add(`${fileName} is nested too deeply to analyse: not read`);
+      return undefined;
+    }
     this.files.set(fileName, { sourceFile, mtimeMs: stat.mtimeMs });
     return sourceFile;
+  }
+
+  /** A file of the project (not an installed package's): read only if it is a regular file of at most 1 MB. */
+  private readProjectFile(fileName: string): string | undefined {
+    const read = readRegularFile(fileName);
+    if (read && 'refused' in read) this.refused.add(read.refused);
+    return read && 'text' in read ? read.text : undefined;
   }
 
   private fileExists(fileName: string): boolean {

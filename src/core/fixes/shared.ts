@@ -1,6 +1,7 @@
 // What the quick fixes share: text edits with 0-based ranges, and finding nodes in the source.
 import ts from 'typescript';
 import { spanRange } from '../analyze/diagnostic';
+import { lineMapOf } from '../analyze/lines';
 import type { DiagnosticCode, Range } from '../report';
 import { walkTree } from '../analyze/syntax';
 
@@ -26,7 +27,7 @@ export function replaceNode(sf: ts.SourceFile, node: ts.Node, newText: string): 
 }
 
 export function offsetOf(sf: ts.SourceFile, position: Range['start']): number {
-  return sf.getPositionOfLineAndCharacter(position.line, position.character);
+  return lineMapOf(sf).offset(position);
 }
 
 /** The innermost node of a kind that spans exactly [start, end), or contains start. */
