@@ -94,7 +94,8 @@ export function readRegularFile(file: string, max = MAX_SOURCE_BYTES): { text: s
   }
 }
 
-function whyNotRegular(file: string, stat: fs.Stats, max: number): string | undefined {
+/** Why a file is not read (not a regular file, or over `max` bytes), or undefined when it can be. */
+export function whyNotRegular(file: string, stat: fs.Stats, max = MAX_SOURCE_BYTES): string | undefined {
   if (!stat.isFile()) return `${file} is ${kindOf(stat)}, not a regular file: not read`;
   if (stat.size > max) return `${file} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the ${max / 1024 / 1024} MB Loss Lab reads: not read`;
   return undefined;

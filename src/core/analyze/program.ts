@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { assetPaths } from './assets';
-import { readRegularFile } from '../source-file';
+import { readRegularFile, whyNotRegular } from '../source-file';
 import { parseWithinNesting, TooDeeplyNested } from './nesting';
 import { TFJS_MODULE, walkTree } from './syntax';
 
@@ -108,7 +108,12 @@ export class TypeScriptHost {
       for (const name of names) {
         const candidate = path.join(dir, name);
         const stat = statOrUndefined(candidate);
-        if (!stat?.isFile()) continue;
+        if (!stat || stat.isDirectory()) continue;
+        const refused = whyNotRegular(candidate, stat);
+        if (refused) {
+          this.refused.add(refused);
+          continue;
+        }
         const config = this.readConfig(candidate, stat.mtimeMs, onDisk?.mtimeMs);
         // A file not on disk yet (an unsaved editor) cannot be matched against the config's file list.
         if (!onDisk || !config.files || config.files.has(path.resolve(fileName))) return forced(config.options);
@@ -204,7 +209,12 @@ export class TypeScriptHost {
   }
 
   private fileExists(fileName: string): boolean {
-    if (!isImmutable(fileName, this.assets.typescriptLib)) return ts.sys.fileExists(fileName);
+    if (!isImmutable(fileName, this.assets.typescriptLib)) {
+      // A FIFO or a device where a module is looked for is named, not silently skipped.
+      const stat = statOrUndefined(fileName);
+      if (stat && !stat.isFile() && !stat.isDirectory()) this.refused.add(whyNotRegular(fileName, stat) as string);
+      return stat?.isFile() === true;
+    }
     let known = this.exists.get(fileName);
     if (known === undefined) this.exists.set(fileName, (known = ts.sys.fileExists(fileName)));
     return known;
