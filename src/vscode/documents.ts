@@ -3,7 +3,7 @@
 // without types on every edit (fast), then with TypeScript's checker once typing pauses.
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analyze';
-import type { AnalysisClient } from '../core/analyze/client';
+import { AnalysisStopped, type AnalysisClient } from '../core/analyze/client';
 import type { TaskOption } from '../core/analyze/task';
 import { toDiagnostic } from './convert';
 import type { Log } from './log';
@@ -90,6 +90,11 @@ export class LossDocuments implements vscode.Disposable {
     const client = types === 'off' ? this.clients.lints : this.clients.types;
     const analysis = await client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task(), typeScriptErrors: 'unchecked-by-editor' }).catch((error: Error) => {
       this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
+      // A worker stopped at its time or memory limit: say so where the findings would be.
+      if (error instanceof AnalysisStopped && !doc.isClosed && doc.version === version) {
+        const stopped = { code: 'LL001' as const, severity: 'warning' as const, message: `Loss Lab could not analyse this file: ${error.message}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+        this.collection.set(doc.uri, [toDiagnostic(stopped, this.docs)]);
+      }
       throw error;
     });
     this.log.info(`analysed ${vscode.workspace.asRelativePath(doc.uri)} (${types === 'off' ? 'lints' : 'with types'}) in ${Math.round(performance.now() - started)} ms: ${analysis.losses.length} losses`);
