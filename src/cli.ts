@@ -89,9 +89,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
   };
 }
 
-export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+/** `analyzer`: one kept across runs (the fuzz test runs thousands), else a new one. */
+export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void, analyzer = new Analyzer()): Promise<number> {
   const started = performance.now();
-  const analyzer = new Analyzer();
   const runner = options.static ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
   const files: FileReport[] = [];
   let unreadable = false;
