@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
 import { CHECK_IDS, type CheckResult } from '../core/report';
 import { toRange } from './convert';
-import { isLossDocument, type LossDocuments } from './documents';
+import { isLossDocument, MANY_LOSSES, type LossDocuments } from './documents';
 import type { LossRuntime } from './runtime';
 import { describeChecks, describeErrors, errorsOf } from './summary';
 
@@ -147,11 +147,16 @@ export class LossTests implements vscode.Disposable {
     const id = uri.toString();
     const item = this.controller.items.get(id) ?? this.controller.createTestItem(id, vscode.workspace.asRelativePath(uri), uri);
     this.controller.items.add(item);
+    // A file of many losses gets its check items when a run reports them, not 18 per loss up front.
+    const eager = losses.length <= MANY_LOSSES;
     const children = losses.map((loss) => {
       const child = item.children.get(this.itemId(uri, loss.name)) ?? this.controller.createTestItem(this.itemId(uri, loss.name), loss.name, uri);
-      child.range = toRange(loss.nameRange);
-      child.description = `${loss.kind}, ${loss.task}`;
-      if (child.children.size === 0) for (const check of CHECK_IDS) if (check !== 'reference') this.checkItem(child, check);
+      // Each change is an update for the Testing view to send: unchanged values are left alone.
+      const range = toRange(loss.nameRange);
+      if (!child.range?.isEqual(range)) child.range = range;
+      const description = `${loss.kind}, ${loss.task}`;
+      if (child.description !== description) child.description = description;
+      if (eager && child.children.size === 0) for (const check of CHECK_IDS) if (check !== 'reference') this.checkItem(child, check);
       return child;
     });
     item.children.replace(children);

@@ -326,28 +326,9 @@ export class LossScope {
   }
 
   private readTfjsImports(): void {
-    for (const statement of this.sourceFile.statements) {
-      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && TFJS_MODULE.test(statement.moduleSpecifier.text)) {
-        const clause = statement.importClause;
-        if (clause?.name) this.tfNamespaces.add(clause.name.text);
-        const bindings = clause?.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings)) this.tfNamespaces.add(bindings.name.text);
-        if (bindings && ts.isNamedImports(bindings)) {
-          for (const spec of bindings.elements) this.tfNamed.set(spec.name.text, (spec.propertyName ?? spec.name).text);
-        }
-      }
-      if (ts.isVariableStatement(statement)) {
-        for (const decl of statement.declarationList.declarations) {
-          if (!decl.initializer || !isTfjsRequire(decl.initializer)) continue;
-          if (ts.isIdentifier(decl.name)) this.tfNamespaces.add(decl.name.text);
-          else if (ts.isObjectBindingPattern(decl.name)) {
-            for (const el of decl.name.elements) {
-              if (ts.isIdentifier(el.name)) this.tfNamed.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
-            }
-          }
-        }
-      }
-    }
+    const imports = tfjsImportsOf(this.sourceFile);
+    for (const name of imports.namespaces) this.tfNamespaces.add(name);
+    for (const [local, imported] of imports.named) this.tfNamed.set(local, imported);
   }
 
   private collectAssignments(): void {
@@ -447,4 +428,46 @@ function isTfjsRequire(expr: ts.Expression): boolean {
 function isRequireBinding(decl: ts.Node): boolean {
   const initializer = outerVariableDeclaration(decl)?.initializer;
   return initializer !== undefined && isTfjsRequire(initializer);
+}
+
+interface TfjsImports {
+  namespaces: Set<string>;
+  named: Map<string, string>;
+}
+
+const tfjsImports = new WeakMap<ts.SourceFile, TfjsImports>();
+
+/** Read once per file: a file of 3,000 losses would otherwise read its statements 3,000 times. */
+function tfjsImportsOf(sf: ts.SourceFile): TfjsImports {
+  let found = tfjsImports.get(sf);
+  if (!found) tfjsImports.set(sf, (found = readTfjsImports(sf)));
+  return found;
+}
+
+function readTfjsImports(sourceFile: ts.SourceFile): TfjsImports {
+  const tfNamespaces = new Set<string>();
+  const tfNamed = new Map<string, string>();
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && TFJS_MODULE.test(statement.moduleSpecifier.text)) {
+      const clause = statement.importClause;
+      if (clause?.name) tfNamespaces.add(clause.name.text);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) tfNamespaces.add(bindings.name.text);
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const spec of bindings.elements) tfNamed.set(spec.name.text, (spec.propertyName ?? spec.name).text);
+      }
+    }
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (!decl.initializer || !isTfjsRequire(decl.initializer)) continue;
+        if (ts.isIdentifier(decl.name)) tfNamespaces.add(decl.name.text);
+        else if (ts.isObjectBindingPattern(decl.name)) {
+          for (const el of decl.name.elements) {
+            if (ts.isIdentifier(el.name)) tfNamed.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
+          }
+        }
+      }
+    }
+  }
+  return { namespaces: tfNamespaces, named: tfNamed };
 }
