@@ -37,7 +37,14 @@ export class LossStatus implements vscode.Disposable {
       return;
     }
     const results = this.runtime.resultsFor(doc.uri);
-    const line = statusLine(analysis.losses.map((loss) => ({ checks: results?.get(loss.name), errors: errorsOf(analysis, loss) })));
+    // errorsOf(undefined, loss): the loss is this analysis's own, no need to look it up (3,000 losses: 3,000 searches).
+    const fileErrors = analysis.diagnostics.filter((d) => d.severity === 'error');
+    const line = statusLine(
+      analysis.losses.map((loss) => ({
+        checks: results?.get(loss.name),
+        errors: fileErrors.length === 0 ? errorsOf(undefined, loss) : errorsOf(analysis, loss),
+      })),
+    );
     const icon = { error: '$(error)', warning: '$(warning)', pass: '$(pass)', none: '$(beaker)' }[line.level];
     const tooBig = this.documents.isTooBig(doc);
     this.item.text = `${icon} ${line.text}${tooBig ? ' (lints only: file too big for full analysis)' : ''}`;

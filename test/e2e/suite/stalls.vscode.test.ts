@@ -38,44 +38,54 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
   }
 }
 
+/** Event-loop stalls over STALL_MS (ms past the timer's period) while `text` is opened, edited, scrolled and closed. */
+async function stallsWhile(uri: vscode.Uri, text: string, analysed: () => boolean): Promise<{ stalls: number[]; max: number }> {
+  fs.writeFileSync(uri.fsPath, text);
+  // Let the workbench settle (the file watcher sees the new file) before measuring.
+  await new Promise((r) => setTimeout(r, 2000));
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const stalls: number[] = [];
+  let last = performance.now();
+  const drift = setInterval(() => {
+    const now = performance.now();
+    if (now - last - 20 > STALL_MS) stalls.push(Math.round(now - last - 20));
+    last = now;
+  }, 20);
+  histogram.enable();
+  try {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitFor(`the analysis of ${uri.path}`, analysed);
+    await new Promise((r) => setTimeout(r, 3000));
+    await editor.edit((edit) => edit.insert(new vscode.Position(1, 0), '// an edit\n'));
+    await new Promise((r) => setTimeout(r, 3000));
+    editor.revealRange(new vscode.Range(20_000, 0, 20_000, 0), vscode.TextEditorRevealType.InCenter);
+    await new Promise((r) => setTimeout(r, 5000));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    histogram.disable();
+    clearInterval(drift);
+    fs.rmSync(uri.fsPath, { force: true });
+  }
+  return { stalls, max: Math.round(histogram.max / 1e6) };
+}
+
 describe('the extension host with a 1 MB file of 3,000 losses', function () {
   this.timeout(300_000);
 
   it(`never stalls the event loop over ${STALL_MS} ms while it opens, is edited and is checked`, async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'a workspace folder is open');
+    // The same 1 MB of TypeScript with no loss in it: what VS Code and its TypeScript extension cost
+    // the extension host by themselves, printed beside Loss Lab's figure.
+    const plain = vscode.Uri.joinPath(folder.uri, 'generated-plain.ts');
+    const noLoss = bigModule().replace(/yTrue: tf\.Tensor, yPred: tf\.Tensor/g, 'u: number, v: number').replace(/yTrue|yPred/g, 'u');
+    const baseline = await stallsWhile(plain, noLoss, () => true);
     const uri = vscode.Uri.joinPath(folder.uri, 'generated-losses.ts');
-    fs.writeFileSync(uri.fsPath, bigModule());
-    // Let the workbench settle (the file watcher sees the new file) before measuring.
-    await new Promise((r) => setTimeout(r, 2000));
-
-    const histogram = monitorEventLoopDelay({ resolution: 10 });
-    const stalls: number[] = [];
-    let last = performance.now();
-    const drift = setInterval(() => {
-      const now = performance.now();
-      if (now - last - 20 > STALL_MS) stalls.push(Math.round(now - last - 20));
-      last = now;
-    }, 20);
-    histogram.enable();
-    try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const editor = await vscode.window.showTextDocument(doc);
-      await waitFor('the lints of the big file', () => lossLabDiagnostics(uri).length > 0);
-      await editor.edit((edit) => edit.insert(new vscode.Position(1, 0), '// an edit\n'));
-      await waitFor('diagnostics after the edit', () => lossLabDiagnostics(uri).some((d) => d.range.start.line > 2));
-      // The static check: the analysis with TypeScript's types, after typing pauses, and the command.
-      editor.revealRange(new vscode.Range(20_000, 0, 20_000, 0), vscode.TextEditorRevealType.InCenter);
-      await new Promise((r) => setTimeout(r, 8000));
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      await new Promise((r) => setTimeout(r, 1000));
-    } finally {
-      histogram.disable();
-      clearInterval(drift);
-      fs.rmSync(uri.fsPath, { force: true });
-    }
-    const maxMs = histogram.max / 1e6;
-    console.log(`LOSS_LAB_STALLS max=${maxMs.toFixed(0)}ms p99=${(histogram.percentile(99) / 1e6).toFixed(0)}ms over${STALL_MS}=${stalls.length} [${stalls.join(', ')}]`);
-    assert.deepStrictEqual(stalls, [], `stalls over ${STALL_MS} ms (ms past the timer's period)`);
+    const ours = await stallsWhile(uri, bigModule(), () => lossLabDiagnostics(uri).length > 0);
+    console.log(`LOSS_LAB_STALLS without losses: max=${baseline.max}ms over${STALL_MS}=${baseline.stalls.length} [${baseline.stalls.join(', ')}]`);
+    console.log(`LOSS_LAB_STALLS with 3,000 losses: max=${ours.max}ms over${STALL_MS}=${ours.stalls.length} [${ours.stalls.join(', ')}]`);
+    assert.deepStrictEqual(ours.stalls, [], `stalls over ${STALL_MS} ms (ms past the timer's period)`);
   });
 });
