@@ -92,9 +92,11 @@ export class LossDocuments implements vscode.Disposable {
     this.timers.set(
       key,
       setTimeout(() => {
+        // A failure is logged (and shown on the file when the worker was stopped) in analyze().
+        const logged = (): undefined => undefined;
         void this.analyze(doc, 'off').then(() => {
-          if (!this.isTooBig(doc)) this.timers.set(key, setTimeout(() => void this.analyze(doc, 'full'), TYPES_DELAY_MS));
-        });
+          if (!this.isTooBig(doc)) this.timers.set(key, setTimeout(() => void this.analyze(doc, 'full').catch(logged), TYPES_DELAY_MS));
+        }, logged);
       }, delay),
     );
   }

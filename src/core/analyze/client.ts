@@ -9,7 +9,7 @@ import type { Fix } from '../fixes';
 import type { Diagnostic } from '../report';
 import type { AnalysisReply, AnalysisRequest } from './worker';
 
-type Pending = { resolve: (reply: AnalysisReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (reply: AnalysisReply) => void; reject: (e: Error) => void };
 type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 
 export interface AnalysisLimits {
@@ -35,6 +35,8 @@ export class AnalysisClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The time limit of the request the worker is on: requests queue in the worker, so it restarts with each reply. */
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly workerFile = findBuilt('analysis-worker.js'),
@@ -54,6 +56,7 @@ export class AnalysisClient {
   }
 
   dispose(): void {
+    clearTimeout(this.watchdog);
     void this.worker?.terminate();
     this.worker = undefined;
   }
@@ -62,12 +65,17 @@ export class AnalysisClient {
     const worker = this.ensure();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.stop(worker, new AnalysisStopped(`the analysis took over ${this.limits.timeoutMs / 1000} s and was stopped`));
-      }, this.limits.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.arm(worker);
       worker.postMessage({ ...body, id });
     });
+  }
+
+  private arm(worker: Worker): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      this.stop(worker, new AnalysisStopped(`the analysis took over ${this.limits.timeoutMs / 1000} s and was stopped`));
+    }, this.limits.timeoutMs);
   }
 
   /** Fails every waiting request with `error` and drops the worker; the next request starts another. */
@@ -75,10 +83,8 @@ export class AnalysisClient {
     if (this.worker !== worker) return;
     this.worker = undefined;
     void worker.terminate();
-    for (const [, waiting] of this.pending) {
-      clearTimeout(waiting.timer);
-      waiting.reject(error);
-    }
+    clearTimeout(this.watchdog);
+    for (const [, waiting] of this.pending) waiting.reject(error);
     this.pending.clear();
   }
 
@@ -89,8 +95,9 @@ export class AnalysisClient {
     worker.on('message', (reply: AnalysisReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
-      clearTimeout(waiting.timer);
       this.pending.delete(reply.id);
+      if (this.pending.size > 0) this.arm(worker);
+      else clearTimeout(this.watchdog);
       waiting.resolve(reply);
     });
     worker.on('error', (error: Error & { code?: string }) => {
