@@ -94,7 +94,8 @@ export class Analyzer {
     const scopes = new Scopes();
     const declared = findLosses(sf);
     const useSites = findUseSites(sf, scopes, declared, this.registry.compile);
-    const candidates = [...declared, ...useSites.candidates];
+    // A function the parser gave a missing name (`function* function* …`) is its syntax error's, not a loss named "".
+    const candidates = [...declared, ...useSites.candidates].filter((c) => c.name !== '');
     const sliced = needsSlice(candidates);
     const losses = candidates.map((candidate, index): LossInfo => {
       // A factory imported from another module is linted in its own file; here it is only run.
