@@ -176,7 +176,9 @@ export class LossTests implements vscode.Disposable {
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.controller.invalidateTestResults?.(item);
+    // Invalidating 3,000 items is work for VS Code too: only when some have results.
+    const prefix = `${uri.toString()}${ID_SEPARATOR}`;
+    if ([...this.states.keys()].some((id) => id.startsWith(prefix))) this.controller.invalidateTestResults?.(item);
   }
 
   private fileItem(uri: vscode.Uri, losses: readonly LossInfo[]): vscode.TestItem {
