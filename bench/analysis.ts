@@ -40,5 +40,27 @@ export async function benchAnalysis(): Promise<Array<[string, string]>> {
     const target = level === 'off' ? ` (target ≤ 30 ms: ${percentile(times, 0.5) <= 30 ? 'met' : 'NOT met'})` : '';
     rows.push([`analysis, warm, ${lines} lines, ${losses} losses, ${label}`, `median ${percentile(times, 0.5).toFixed(1)} ms, p90 ${percentile(times, 0.9).toFixed(1)} ms${target}`]);
   }
+  rows.push(...chainRows(analyzer));
   return rows;
+}
+
+/**
+ * The lint pass on `a - a - …` chains of growing length (hardening issue: linear, 10,000 terms in
+ * ≤ 1 s). Side by side, so that the ratio shows whether the time grows with the length or faster.
+ */
+function chainRows(analyzer: Analyzer): Array<[string, string]> {
+  const chain = (terms: number): string =>
+    `import * as tf from '@tensorflow/tfjs';\nexport function chain(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {\n  const a = yPred;\n  return ${Array(terms).fill('a').join(' - ')};\n}\n`;
+  const time = (terms: number): number => {
+    const text = chain(terms);
+    const t = performance.now();
+    analyzer.analyze(path.join(__dirname, 'fixtures', `chain-${terms}.ts`), text, { types: 'off' });
+    return performance.now() - t;
+  };
+  time(1000); // warm-up
+  const [small, large] = [time(2500), time(10_000)];
+  return [[
+    'lint pass, a - a - … chain, 2,500 and 10,000 terms',
+    `${small.toFixed(0)} ms and ${large.toFixed(0)} ms (×${(large / small).toFixed(1)} for ×4 the terms; target ≤ 1000 ms: ${large <= 1000 ? 'met' : 'NOT met'})`,
+  ]];
 }

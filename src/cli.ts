@@ -1,22 +1,23 @@
-// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
+// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] FILE...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import type { FileAnalysis, SourceText } from './core/analyze';
+import type { Analyzer, FileAnalysis, SourceText } from './core/analyze';
 import { mayHoldLoss } from './core/analyze/candidate-scan';
 import { requireWithCodeCache, type CachedModule } from './core/code-cache';
 import { parseReference, REFERENCE_NAMES } from './core/checks/reference-spec';
 import { formatText } from './core/format';
 import { summarize, TASKS, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
-import { checkFileLosses } from './core/run/check-file';
+import { checkFiles, type FileRun } from './core/run/check-files';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
 
 export const REFERENCES = REFERENCE_NAMES;
 
 const USAGE = `usage: loss-lab check [--json] [--static] [--task auto|regression|binary|categorical|sparse|segmentation]
-                      [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...
+                      [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] FILE...
 
 Finds the loss functions (yTrue, yPred) => tf.Tensor in FILE..., checks their signatures and lints
 their bodies; without --static it also runs them on sample tensors.
@@ -25,14 +26,21 @@ their bodies; without --static it also runs them on sample tensors.
   --task T          sample tensors to check with (default auto; a @lossTask tag wins)
   --seed N          seed of the sample tensors (default 1)
   --timeout MS      time limit of each loss run (default 5000)
+  --jobs N          files checked at the same time, each in a process of its own (default: the
+                    number of CPUs)
   --reference NAME[:PARAM]
                     compare with a tfjs built-in along the panel's sweeps (a mismatch fails):
                     ${REFERENCES.join(', ')};
                     huber:1.5 sets Huber's delta, a factory's own delta is the default
-Exit status: 0 no errors, 1 errors or failed checks (a --reference mismatch too), 2 usage error or
-unreadable file.`;
+Exit status: 0 no errors, 1 errors or failed checks (a --reference mismatch too), 2 usage error,
+unreadable file or internal error (the other files are still reported).`;
 
 class UsageError extends Error {}
+
+/** One process per core: the checks are CPU-bound. */
+function defaultJobs(): number {
+  return Math.max(1, Math.min(64, os.availableParallelism()));
+}
 
 export interface CheckOptions {
   json: boolean;
@@ -42,6 +50,8 @@ export interface CheckOptions {
   timeoutMs: number;
   /** `NAME` or `NAME:PARAM`, validated. */
   reference?: string;
+  /** Files whose losses run at the same time, each in a process of its own (default: the CPU count). */
+  jobs?: number;
   files: string[];
 }
 
@@ -60,6 +70,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
         seed: { type: 'string', default: '1' },
         timeout: { type: 'string', default: '5000' },
         reference: { type: 'string' },
+        jobs: { type: 'string' },
       },
     });
   } catch (error) {
@@ -79,6 +90,8 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     const spec = parseReference(reference);
     if (typeof spec === 'string') throw new UsageError(`--reference ${spec}`);
   }
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
   if (positionals.length === 0) throw new UsageError('no FILE given');
   return {
     json: values.json as boolean,
@@ -87,11 +100,13 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     seed,
     timeoutMs,
     ...(reference === undefined ? {} : { reference }),
+    jobs,
     files: positionals,
   };
 }
 
-export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+/** `analyzer`: one kept across runs (the fuzz test runs thousands), else the lazily loaded analysis's. */
+export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void, analyzer?: Analyzer): Promise<number> {
   const started = performance.now();
   const sources: SourceText[] = [];
   let unreadable = false;
@@ -104,36 +119,56 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
       unreadable = true;
     }
   }
-  const analyses = analyzeSources(sources, options);
-  const runner = options.static || !analyses.some((a) => a.losses.length > 0) ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
-  const files: FileReport[] = [];
+  // A bug of Loss Lab's costs the file it meets its report, never the others theirs.
+  let internal = false;
+  const failed = (file: string, error: unknown): void => {
+    err(`loss-lab: internal error while checking ${file}: ${oneLine(error)}\n`);
+    internal = true;
+  };
+  const analyses = analyzeSources(sources, options, analyzer, failed);
+  const withLosses = analyses.filter((a): a is FileAnalysis => a !== undefined && a.losses.length > 0);
+  const runner = options.static || withLosses.length === 0 ? undefined : new LossRunner({ timeoutMs: options.timeoutMs, jobs: options.jobs });
+  let broken = new Set<FileAnalysis>();
   try {
-    for (const [i, analysis] of analyses.entries()) {
-      if (runner && analysis.losses.length > 0) await runLosses(runner, analysis, (sources[i] as SourceText).text, options);
-      files.push(toFileReport(analysis.file, analysis));
-    }
+    if (runner) broken = await runLosses(runner, withLosses, sources, options, failed);
   } finally {
     await runner?.dispose();
   }
+  const files = analyses.filter((a): a is FileAnalysis => a !== undefined && !broken.has(a)).map((a) => toFileReport(a.file, a));
   const report: CheckReport = { version: 1, files, summary: summarize(files, performance.now() - started) };
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
-  if (unreadable) return 2;
+  if (unreadable || internal) return 2;
   return report.summary.errors > 0 ? 1 : 0;
 }
 
 /**
  * The analysis of each file, with one TypeScript program per project for the files that may hold a
  * loss; a file that cannot (candidate-scan.ts) is answered from its text, and when no file can,
- * TypeScript is never loaded.
+ * TypeScript is never loaded. An internal error in the batch is retried file by file, so that it
+ * costs only the file it comes from (undefined in the result).
  */
-function analyzeSources(sources: SourceText[], options: CheckOptions): FileAnalysis[] {
+function analyzeSources(sources: SourceText[], options: CheckOptions, given: Analyzer | undefined, failed: (file: string, error: unknown) => void): (FileAnalysis | undefined)[] {
+  const none = (s: SourceText): FileAnalysis => ({ file: s.file, diagnostics: [], losses: [] });
   const candidates = sources.filter((s) => mayHoldLoss(s.text));
-  if (candidates.length === 0) return sources.map((s) => ({ file: s.file, diagnostics: [], losses: [] }));
-  const analysis = loadAnalysis();
-  const analysed = new analysis.exports.Analyzer().analyzeFiles(candidates, { task: options.task });
-  analysis.save();
-  const byFile = new Map(candidates.map((s, i) => [s, analysed[i] as FileAnalysis]));
-  return sources.map((s) => byFile.get(s) ?? { file: s.file, diagnostics: [], losses: [] });
+  if (candidates.length === 0) return sources.map(none);
+  const loaded = given ? undefined : loadAnalysis();
+  const analyzer = given ?? new (loaded as CachedModule<Analysis>).exports.Analyzer();
+  let analysed: (FileAnalysis | undefined)[];
+  try {
+    analysed = analyzer.analyzeFiles(candidates, { task: options.task });
+  } catch {
+    analysed = candidates.map((s) => {
+      try {
+        return analyzer.analyzeFiles([s], { task: options.task })[0];
+      } catch (error) {
+        failed(s.file, error);
+        return undefined;
+      }
+    });
+  }
+  loaded?.save();
+  const byFile = new Map(candidates.map((s, i) => [s, analysed[i]]));
+  return sources.map((s) => (byFile.has(s) ? byFile.get(s) : none(s)));
 }
 
 type Analysis = typeof import('./core/analyze');
@@ -150,21 +185,48 @@ function loadAnalysis(): CachedModule<Analysis> {
   return { exports: require('./core/analyze') as Analysis, fromCache: false, save: () => undefined };
 }
 
-async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
-  const tasks = new Map<string, Task>();
-  const checks = await checkFileLosses(runner, path.resolve(analysis.file), analysis.runModule ?? text, analysis.losses, {
-    seed: options.seed,
-    timeoutMs: options.timeoutMs,
-    task: options.task,
-    sourceText: text,
-    ...(options.reference ? { reference: options.reference } : {}),
-    onLoss: (name, _checks, _ms, task) => tasks.set(name, task),
+/** The runtime checks of the files with losses, `--jobs` files at a time, each in a process of its own. */
+async function runLosses(
+  runner: LossRunner,
+  analyses: FileAnalysis[],
+  sources: SourceText[],
+  options: CheckOptions,
+  failed: (file: string, error: unknown) => void,
+): Promise<Set<FileAnalysis>> {
+  const broken = new Set<FileAnalysis>();
+  const textOf = new Map(sources.map((s) => [s.file, s.text]));
+  const tasks = analyses.map(() => new Map<string, Task>());
+  const runs: FileRun[] = analyses.map((analysis, i) => {
+    const text = textOf.get(analysis.file) ?? '';
+    return {
+      file: path.resolve(analysis.file),
+      text: analysis.runModule ?? text,
+      losses: analysis.losses,
+      options: {
+        seed: options.seed,
+        timeoutMs: options.timeoutMs,
+        task: options.task,
+        sourceText: text,
+        ...(options.reference ? { reference: options.reference } : {}),
+        onLoss: (name, _checks, _ms, task) => tasks[i]?.set(name, task),
+      },
+    };
   });
-  for (const loss of analysis.losses) {
-    loss.checks = checks.get(loss.name) ?? [];
-    // The preset the checks ran with: auto may have moved to another when the first did not run.
-    loss.task = tasks.get(loss.name) ?? loss.task;
-  }
+  const results = await checkFiles(runner, runs);
+  analyses.forEach((analysis, i) => {
+    const checks = results[i];
+    if (checks instanceof Error) {
+      failed(analysis.file, checks);
+      broken.add(analysis);
+      return;
+    }
+    for (const loss of analysis.losses) {
+      loss.checks = checks?.get(loss.name) ?? [];
+      // The preset the checks ran with: auto may have moved to another when the first did not run.
+      loss.task = tasks[i]?.get(loss.name) ?? loss.task;
+    }
+  });
+  return broken;
 }
 
 /** Exactly the contract's fields, in the contract's order. */
@@ -181,6 +243,11 @@ function toFileReport(file: string, analysis: FileAnalysis): FileReport {
       checks: loss.checks,
     })),
   };
+}
+
+/** An error as one line: its message, never its stack. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ').slice(0, 300);
 }
 
 function displayPath(file: string): string {
@@ -210,8 +277,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      // An internal failure, not the user's: say so plainly, with the stack for a bug report.
-      process.stderr.write(`loss-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // An internal failure, not the user's: one line (exit 2), never a stack trace in the user's terminal.
+      process.stderr.write(`loss-lab: internal error: ${oneLine(error)}\n`);
       process.exitCode = 2;
     },
   );

@@ -46,3 +46,66 @@ export function readSourceFile(file: string): string {
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** A file the analysis refused to read, and why (shown as a diagnostic or a CLI message). */
+export interface RefusedRead {
+  refused: string;
+}
+
+/**
+ * The text of a workspace file the analysis reads (a tsconfig, an `extends`, an imported module), only
+ * if it is a regular file of at most `max` bytes: a symlink to /dev/zero, a FIFO, a socket or a huge
+ * file is refused with the reason, never read. Undefined when the file does not exist.
+ */
+export function readRegularFile(file: string, max = MAX_SOURCE_BYTES): { text: string } | RefusedRead | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : { refused: `${file} cannot be read (${code ?? String(error)})` };
+  }
+  const wrong = whyNotRegular(file, stat, max);
+  if (wrong) return { refused: wrong };
+  let fd: number;
+  try {
+    // Non-blocking, and checked again on the open file: a FIFO swapped in after the stat cannot hang the read.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { refused: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  try {
+    const opened = fs.fstatSync(fd);
+    const changed = whyNotRegular(file, opened, max);
+    if (changed) return { refused: changed };
+    const bytes = Buffer.alloc(opened.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const text = bytes.subarray(0, read).toString('utf8');
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (error) {
+    return { refused: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Why a file is not read (not a regular file, or over `max` bytes), or undefined when it can be. */
+export function whyNotRegular(file: string, stat: fs.Stats, max = MAX_SOURCE_BYTES): string | undefined {
+  if (!stat.isFile()) return `${file} is ${kindOf(stat)}, not a regular file: not read`;
+  if (stat.size > max) return `${file} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the ${max / 1024 / 1024} MB Loss Lab reads: not read`;
+  return undefined;
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}

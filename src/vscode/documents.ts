@@ -3,13 +3,23 @@
 // without types on every edit (fast), then with TypeScript's checker once typing pauses.
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analyze';
-import type { AnalysisClient } from '../core/analyze/client';
+import { AnalysisStopped, type AnalysisClient } from '../core/analyze/client';
 import type { TaskOption } from '../core/analyze/task';
+import type { Diagnostic } from '../core/report';
 import { toDiagnostic } from './convert';
 import type { Log } from './log';
 
 const LINT_DELAY_MS = 150;
 const TYPES_DELAY_MS = 700;
+/**
+ * Past this size a file gets the lints only: TypeScript's checker over a 1 MB file takes seconds and
+ * hundreds of MB in the worker, for a file that is generated, not written (the status bar says so).
+ */
+export const FULL_ANALYSIS_MAX_CHARS = 256 * 1024;
+/** Findings shown per file: past this the Problems panel is no help, and each costs the editor work. */
+export const MAX_DIAGNOSTICS = 500;
+/** A file with more losses than this gets the editor's lighter treatment (CodeLens in view, no check items until run). */
+export const MANY_LOSSES = 200;
 export const LOSS_LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 
 export function isLossDocument(doc: vscode.TextDocument): boolean {
@@ -53,7 +63,12 @@ export class LossDocuments implements vscode.Disposable {
   async analysisOf(doc: vscode.TextDocument): Promise<FileAnalysis> {
     const known = this.analyses.get(doc.uri.toString());
     if (known && known.version === doc.version) return known.analysis;
-    return this.analyze(doc, 'full');
+    return this.analyze(doc, this.isTooBig(doc) ? 'off' : 'full');
+  }
+
+  /** Whether the document is too big for the analysis with types (see FULL_ANALYSIS_MAX_CHARS). */
+  isTooBig(doc: vscode.TextDocument): boolean {
+    return doc.getText().length > FULL_ANALYSIS_MAX_CHARS;
   }
 
   /** Whether the last analysis is of the document's current text (ranges may be off otherwise). */
@@ -77,9 +92,11 @@ export class LossDocuments implements vscode.Disposable {
     this.timers.set(
       key,
       setTimeout(() => {
+        // A failure is logged (and shown on the file when the worker was stopped) in analyze().
+        const logged = (): undefined => undefined;
         void this.analyze(doc, 'off').then(() => {
-          this.timers.set(key, setTimeout(() => void this.analyze(doc, 'full'), TYPES_DELAY_MS));
-        });
+          if (!this.isTooBig(doc)) this.timers.set(key, setTimeout(() => void this.analyze(doc, 'full').catch(logged), TYPES_DELAY_MS));
+        }, logged);
       }, delay),
     );
   }
@@ -90,6 +107,11 @@ export class LossDocuments implements vscode.Disposable {
     const client = types === 'off' ? this.clients.lints : this.clients.types;
     const analysis = await client.analyze(analysisPath(doc), doc.getText(), { types, task: this.task(), typeScriptErrors: 'unchecked-by-editor' }).catch((error: Error) => {
       this.log.error(`analysis of ${doc.uri.fsPath} failed: ${error.message}`);
+      // A worker stopped at its time or memory limit: say so where the findings would be.
+      if (error instanceof AnalysisStopped && !doc.isClosed && doc.version === version) {
+        const stopped = { code: 'LL001' as const, severity: 'warning' as const, message: `Loss Lab could not analyse this file: ${error.message}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+        this.collection.set(doc.uri, [toDiagnostic(stopped, this.docs)]);
+      }
       throw error;
     });
     this.log.info(`analysed ${vscode.workspace.asRelativePath(doc.uri)} (${types === 'off' ? 'lints' : 'with types'}) in ${Math.round(performance.now() - started)} ms: ${analysis.losses.length} losses`);
@@ -99,7 +121,8 @@ export class LossDocuments implements vscode.Disposable {
     if (types === 'off' && previous?.version === version) return previous.analysis;
     this.analyses.set(doc.uri.toString(), { version, analysis });
     const all = [...analysis.diagnostics, ...analysis.losses.flatMap((l) => l.diagnostics)];
-    this.collection.set(doc.uri, all.map((d) => toDiagnostic(d, this.docs)));
+    const shown = all.length > MAX_DIAGNOSTICS ? [...all.slice(0, MAX_DIAGNOSTICS), tooManyFindings(all.length)] : all;
+    this.collection.set(doc.uri, shown.map((d) => toDiagnostic(d, this.docs)));
     this.changed.fire(doc);
     return analysis;
   }
@@ -116,4 +139,9 @@ export class LossDocuments implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function tooManyFindings(count: number): Diagnostic {
+  const at = { line: 0, character: 0 };
+  return { code: 'LL001', severity: 'info', message: `Loss Lab shows the first ${MAX_DIAGNOSTICS} of its ${count} findings in this file (\`loss-lab check\` lists them all).`, range: { start: at, end: at } };
 }

@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
 import { CHECK_IDS, type CheckResult } from '../core/report';
 import { toRange } from './convert';
-import { isLossDocument, type LossDocuments } from './documents';
+import { isLossDocument, MANY_LOSSES, type LossDocuments } from './documents';
+
+/** Loss items added per turn of the event loop in a file of many losses. */
+const TEST_ITEM_BATCH = 100;
 import type { LossRuntime } from './runtime';
 import { describeChecks, describeErrors, errorsOf } from './summary';
 
@@ -139,19 +142,59 @@ export class LossTests implements vscode.Disposable {
       if (existing) this.controller.items.delete(existing.id);
       return;
     }
+    if (analysis.losses.length > MANY_LOSSES) {
+      void this.fileItemInBatches(doc, analysis.losses);
+      return;
+    }
     const item = this.fileItem(doc.uri, analysis.losses);
     this.controller.invalidateTestResults?.(item);
+  }
+
+  /**
+   * The file's loss items, added a batch at a time with a turn of the event loop between batches:
+   * 3,000 items at once kept the extension host busy for over a second. Stops when a newer analysis
+   * of the document arrives.
+   */
+  private async fileItemInBatches(doc: vscode.TextDocument, losses: readonly LossInfo[]): Promise<void> {
+    const analysis = this.documents.latest(doc);
+    const uri = doc.uri;
+    const item = this.controller.items.get(uri.toString()) ?? this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
+    this.controller.items.add(item);
+    const wanted = new Set(losses.map((l) => this.itemId(uri, l.name)));
+    for (const child of [...iterate(item.children)]) if (!wanted.has(child.id)) item.children.delete(child.id);
+    for (let start = 0; start < losses.length; start += TEST_ITEM_BATCH) {
+      if (this.documents.latest(doc) !== analysis) return;
+      for (const loss of losses.slice(start, start + TEST_ITEM_BATCH)) {
+        const id = this.itemId(uri, loss.name);
+        const known = item.children.get(id);
+        const child = known ?? this.controller.createTestItem(id, loss.name, uri);
+        const range = toRange(loss.nameRange);
+        if (!child.range?.isEqual(range)) child.range = range;
+        const description = `${loss.kind}, ${loss.task}`;
+        if (child.description !== description) child.description = description;
+        if (!known) item.children.add(child);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Invalidating 3,000 items is work for VS Code too: only when some have results.
+    const prefix = `${uri.toString()}${ID_SEPARATOR}`;
+    if ([...this.states.keys()].some((id) => id.startsWith(prefix))) this.controller.invalidateTestResults?.(item);
   }
 
   private fileItem(uri: vscode.Uri, losses: readonly LossInfo[]): vscode.TestItem {
     const id = uri.toString();
     const item = this.controller.items.get(id) ?? this.controller.createTestItem(id, vscode.workspace.asRelativePath(uri), uri);
     this.controller.items.add(item);
+    // A file of many losses gets its check items when a run reports them, not 18 per loss up front.
+    const eager = losses.length <= MANY_LOSSES;
     const children = losses.map((loss) => {
       const child = item.children.get(this.itemId(uri, loss.name)) ?? this.controller.createTestItem(this.itemId(uri, loss.name), loss.name, uri);
-      child.range = toRange(loss.nameRange);
-      child.description = `${loss.kind}, ${loss.task}`;
-      if (child.children.size === 0) for (const check of CHECK_IDS) if (check !== 'reference') this.checkItem(child, check);
+      // Each change is an update for the Testing view to send: unchanged values are left alone.
+      const range = toRange(loss.nameRange);
+      if (!child.range?.isEqual(range)) child.range = range;
+      const description = `${loss.kind}, ${loss.task}`;
+      if (child.description !== description) child.description = description;
+      if (eager && child.children.size === 0) for (const check of CHECK_IDS) if (check !== 'reference') this.checkItem(child, check);
       return child;
     });
     item.children.replace(children);

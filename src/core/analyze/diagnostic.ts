@@ -1,15 +1,15 @@
 // Plain diagnostics with 0-based ranges, as the report and the VS Code API use them.
 import ts from 'typescript';
 import type { Diagnostic, DiagnosticCode, Range, Severity } from '../report';
+import { lineMapOf } from './lines';
 
 export function rangeOf(sf: ts.SourceFile, node: ts.Node): Range {
   return spanRange(sf, node.getStart(sf), node.getEnd());
 }
 
 export function spanRange(sf: ts.SourceFile, start: number, end: number): Range {
-  const s = sf.getLineAndCharacterOfPosition(start);
-  const e = sf.getLineAndCharacterOfPosition(end);
-  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+  const lines = lineMapOf(sf);
+  return { start: lines.position(start), end: lines.position(end) };
 }
 
 export function diagnostic(sf: ts.SourceFile, node: ts.Node, code: DiagnosticCode, severity: Severity, message: string): Diagnostic {
@@ -17,7 +17,12 @@ export function diagnostic(sf: ts.SourceFile, node: ts.Node, code: DiagnosticCod
 }
 
 /** Source text of a node, shortened for a message. */
-export function snippet(node: ts.Node, max = 40): string {
-  const text = node.getText().replace(/\s+/g, ' ');
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** `sf`: given by callers in a walk, since finding it walks up to the root. */
+export function snippet(node: ts.Node, max = 40, sf = node.getSourceFile()): string {
+  const start = node.getStart(sf);
+  const end = node.getEnd();
+  // Only the head is read: the whole text of each operand would make the lints quadratic on a long chain.
+  const window = Math.min(end, start + max * 8);
+  const text = sf.text.slice(start, window).replace(/\s+/g, ' ');
+  return text.length <= max && window === end ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { LossKind } from '../report';
 import { METRIC_NAME, PRED_NAMES, TENSOR_TYPE, TRUE_NAMES } from './loss-names';
-import { skipOuter, unwrapFunction } from './syntax';
+import { skipOuter, unwrapFunction, walkChildren } from './syntax';
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
@@ -63,6 +63,9 @@ export function findLosses(sf: ts.SourceFile): LossCandidate[] {
     visible = exportName !== undefined,
     extra: Partial<Pick<LossCandidate, 'reach' | 'roots' | 'customGrad'>> = {},
   ): void => {
+    // `export function \n (yTrue, yPred)`: the parser fills in a missing name; its LL001 reports the
+    // function, which is not a loss named "".
+    if (ts.isIdentifier(nameNode) && nameNode.text === '') return;
     const isTagged = hasTag(tagged, 'loss');
     if (!visible && !isTagged && !(script && takesTwoArguments(fn) && qualifiesByParameters(fn))) return;
     // Metrics share the signature, but need no gradient (tfjs-layers' binaryAccuracy compares with
@@ -231,7 +234,7 @@ export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
   }
   const locals = new Map<string, FunctionLike>();
   const returns: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
+  walkChildren(body, (node) => {
     if (ts.isFunctionDeclaration(node) && node.name && node.body) locals.set(node.name.text, node);
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
       const local = unwrapFunction(node.initializer);
@@ -239,9 +242,8 @@ export function returnedFunctions(fn: FunctionLike): FunctionLike[] {
     }
     if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
     // Returns of nested functions are theirs, not the factory's.
-    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+    return !ts.isFunctionLike(node);
+  });
   const result: FunctionLike[] = [];
   for (const expr of returns) {
     const direct = unwrapFunction(expr);

@@ -10,7 +10,9 @@ import ts from 'typescript';
 import type { Diagnostic, LossReport, Range } from '../report';
 import { findLosses, type FactoryParam, type LossCandidate } from './discover';
 import { rangeOf, spanRange } from './diagnostic';
+import { LineMap } from './lines';
 import { LINT_RULES } from './lints';
+import { deepestBracket, isStackOverflow, MAX_NESTING, parseWithinNesting, TooDeeplyNested } from './nesting';
 import { LossScope, type TypeView } from './loss-scope';
 import { scriptKind, TypeScriptHost, type TypedFile } from './program';
 import { Scopes } from './scopes';
@@ -69,25 +71,70 @@ export interface SourceText {
 }
 
 export class Analyzer {
-  private readonly typescript = new TypeScriptHost();
+  private typescript = new TypeScriptHost();
   private readonly registry = loadTfjsRegistry();
 
-  /** Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). */
+  /**
+   * Analyses `text` as the content of `fileName` (the file on disk need not match: unsaved edits). A
+   * file nested too deeply for TypeScript's recursion gets one LL001 and no losses.
+   */
   analyze(fileName: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
     return this.analyzeFiles([{ file: fileName, text }], options)[0] as FileAnalysis;
   }
 
-  /** Analyses files together, with one TypeScript program per project (see TypeScriptHost.checkAll); results in their order. */
+  /**
+   * Analyses files together, with one TypeScript program per project (see TypeScriptHost.checkAll);
+   * results in their order. A file nested too deeply is kept out of the program (one LL001 each), so
+   * that it cannot cost the other files of its project their analysis.
+   */
   analyzeFiles(files: readonly SourceText[], options: AnalyzeOptions = {}): FileAnalysis[] {
     const level = options.types ?? 'full';
-    const parsed = files.map(({ file, text }) => {
+    const parsed = files.map(({ file, text }): ts.SourceFile | FileAnalysis => {
       // An untitled editor's name has no extension: TypeScript would not take it as a source file.
       const resolved = path.resolve(file);
       const absolute = /\.[cm]?[jt]sx?$/i.test(resolved) ? resolved : `${resolved}.ts`;
-      return ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKind(absolute));
+      try {
+        return parseWithinNesting(absolute, text, scriptKind(absolute));
+      } catch (error) {
+        if (!(error instanceof TooDeeplyNested)) throw error;
+        return { file, diagnostics: [tooDeepDiagnostic(text, error.offset)], losses: [] };
+      }
     });
-    const typed = level === 'off' ? [] : this.typescript.checkAll(parsed);
-    return files.map(({ file }, i) => this.analyzeParsed(file, parsed[i] as ts.SourceFile, typed[i], options));
+    const sources = parsed.filter((p): p is ts.SourceFile => !('losses' in p));
+    const typed = new Map<ts.SourceFile, TypedFile | undefined>();
+    const overflowed = new Set<ts.SourceFile>();
+    if (level !== 'off') {
+      try {
+        this.typescript.checkAll(sources).forEach((t, i) => typed.set(sources[i] as ts.SourceFile, t));
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        // An overflow inside TypeScript's checker may leave its program half-built: start a fresh one,
+        // and check the files one by one, so that only the one TypeScript cannot take loses its types.
+        this.typescript = new TypeScriptHost();
+        for (const sf of sources) {
+          try {
+            typed.set(sf, this.typescript.checkAll([sf])[0]);
+          } catch (inner) {
+            if (!isStackOverflow(inner)) throw inner;
+            this.typescript = new TypeScriptHost();
+            typed.set(sf, undefined);
+            overflowed.add(sf);
+          }
+        }
+      }
+    }
+    return files.map(({ file, text }, i) => {
+      const sf = parsed[i] as ts.SourceFile | FileAnalysis;
+      if ('losses' in sf) return sf;
+      const tooDeep = (): FileAnalysis => ({ file, diagnostics: [tooDeepDiagnostic(text, deepestBracket(text, scriptKind(sf.fileName)))], losses: [] });
+      if (overflowed.has(sf)) return tooDeep();
+      try {
+        return this.analyzeParsed(file, sf, typed.get(sf), options);
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        return tooDeep();
+      }
+    });
   }
 
   private analyzeParsed(fileName: string, sf: ts.SourceFile, typed: TypedFile | undefined, options: AnalyzeOptions): FileAnalysis {
@@ -96,7 +143,8 @@ export class Analyzer {
     const scopes = new Scopes();
     const declared = findLosses(sf);
     const useSites = findUseSites(sf, scopes, declared, this.registry.compile);
-    const candidates = [...declared, ...useSites.candidates];
+    // A function the parser gave a missing name (`function* function* …`) is its syntax error's, not a loss named "".
+    const candidates = [...declared, ...useSites.candidates].filter((c) => c.name !== '');
     const sliced = needsSlice(candidates);
     const losses = candidates.map((candidate, index): LossInfo => {
       // A factory imported from another module is linted in its own file; here it is only run.
@@ -120,7 +168,7 @@ export class Analyzer {
       };
     });
 
-    const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics];
+    const fileDiagnostics: Diagnostic[] = [...useSites.diagnostics, ...(typed?.refused ?? []).map((reason) => refusedRead(reason))];
     // A factory given uncalled is also TypeScript's long TS2322 at the same place: LL301 says it plainly.
     for (const { diagnostic, start, semantic } of typeScriptErrors(sf, typed, level === 'full' ? options.typeScriptErrors ?? 'all' : 'syntax')) {
       if (semantic && useSites.quiet.some(([from, to]) => start >= from && start < to)) continue;
@@ -134,6 +182,23 @@ export class Analyzer {
     for (const [index, reason] of slice.blocked) (losses[index] as LossInfo).runSkip = `${candidates[index]?.name} is not run: ${reason}.`;
     return { file: fileName, diagnostics: fileDiagnostics, losses, runModule: slice.text };
   }
+}
+
+function tooDeepDiagnostic(text: string, offset: number): Diagnostic {
+  const lines = new LineMap(text);
+  const start = lines.position(offset);
+  return {
+    code: 'LL001',
+    severity: 'error',
+    message: `the file is nested too deeply to analyse (more than ${MAX_NESTING} levels here): TypeScript would overflow its stack. Split the expression into named steps.`,
+    range: { start, end: lines.position(lines.lineEnd(offset)) },
+  };
+}
+
+/** A project file TypeScript asked for and Loss Lab did not read (a tsconfig `extends` to /dev/zero). */
+function refusedRead(reason: string): Diagnostic {
+  const at = { line: 0, character: 0 };
+  return { code: 'LL001', severity: 'error', message: `the analysis is incomplete: ${reason}`, range: { start: at, end: at } };
 }
 
 /** Why a loss found by its declaration cannot be run on its own; the slice adds its own reasons. */

@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import type { LossCandidate } from './discover';
 import type { Binding, Scopes } from './scopes';
-import { isPropertyName, outerVariableDeclaration, skipOuter, TFJS_MODULE, unwrapFunction } from './syntax';
+import { isPropertyName, outerVariableDeclaration, skipOuter, TFJS_MODULE, unwrapFunction, walkChildren, walkTree } from './syntax';
 import { resolveOp, type TfjsRegistry } from './tfjs-registry';
 
 /** The type checker's view, when the analysis runs with types. */
@@ -30,6 +30,18 @@ interface DerivationMemo {
   nodes: Map<ts.Node, boolean>;
 }
 
+/** A node of the derivation search: an expression, or a binding whose values are searched. */
+interface DerivationStep {
+  node: ts.Node;
+  symbol: boolean;
+}
+
+interface DerivationFrame {
+  step: DerivationStep;
+  next: DerivationStep[];
+  index: number;
+}
+
 export interface TfCall {
   /** The op from tfjs's registry (`lessEqual`, `losses.huberLoss`), if known. */
   op?: string;
@@ -51,6 +63,7 @@ export class LossScope {
   private readonly truthMemo: DerivationMemo = { symbols: new Map(), nodes: new Map() };
   private readonly assignments = new Map<Binding, ts.Expression[]>();
   private readonly resultRoots = new Set<ts.Node>();
+  private readonly reachMemo = new Map<ts.Node, boolean>();
 
   constructor(
     readonly sourceFile: ts.SourceFile,
@@ -73,11 +86,7 @@ export class LossScope {
 
   /** Visits every node of the loss's body, nested callbacks included. */
   forEachNode(visit: (node: ts.Node) => void): void {
-    const walk = (node: ts.Node): void => {
-      visit(node);
-      ts.forEachChild(node, walk);
-    };
-    if (this.loss.fn.body) walk(this.loss.fn.body);
+    if (this.loss.fn.body) walkTree(this.loss.fn.body, (node) => void visit(node));
   }
 
   /** The declaration an identifier refers to; undefined for globals and tfjs's own names. */
@@ -183,36 +192,56 @@ export class LossScope {
     return this.derivesFrom(expr, this.truth, this.truthMemo);
   }
 
+  /**
+   * A depth-first search from `expr` through its children, the bindings its identifiers name and the
+   * values those bindings get, with an explicit stack: a 10,000-term chain must not overflow the call
+   * stack. A binding met again while it is still being searched counts as not deriving (a cycle).
+   */
   private derivesFrom(expr: ts.Node, source: Binding | undefined, memo: DerivationMemo): boolean {
     if (!source) return false;
     const known = memo.nodes.get(expr);
     if (known !== undefined) return known;
-    let result = false;
-    // x.shape, x.rank… are plain numbers: they carry no gradient.
-    if (ts.isPropertyAccessExpression(expr) && META_PROPERTIES.has(expr.name.text)) result = false;
-    else if (ts.isIdentifier(expr)) {
-      const symbol = isPropertyName(expr) ? undefined : this.symbolOf(expr);
-      result = symbol !== undefined && this.symbolDerivesFrom(symbol, source, memo);
-    } else {
-      result = ts.forEachChild(expr, (child) => (this.derivesFrom(child, source, memo) ? true : undefined)) ?? false;
+    const frames: DerivationFrame[] = [this.derivationFrame({ node: expr, symbol: false }, memo)];
+    let answer = false;
+    while (frames.length > 0) {
+      const top = frames[frames.length - 1] as DerivationFrame;
+      const next: DerivationStep | undefined = answer ? undefined : top.next[top.index++];
+      if (!next) {
+        (top.step.symbol ? memo.symbols : memo.nodes).set(top.step.node as Binding, answer);
+        frames.pop();
+        continue;
+      }
+      if (next.symbol && next.node === source) {
+        answer = true;
+        continue;
+      }
+      const seen: boolean | undefined = (next.symbol ? memo.symbols : memo.nodes).get(next.node as Binding);
+      if (seen !== undefined) answer = seen;
+      else frames.push(this.derivationFrame(next, memo));
     }
-    memo.nodes.set(expr, result);
-    return result;
+    return answer;
   }
 
-  private symbolDerivesFrom(symbol: Binding, source: Binding, memo: DerivationMemo): boolean {
-    if (symbol === source) return true;
-    const known = memo.symbols.get(symbol);
-    if (known !== undefined) return known;
-    memo.symbols.set(symbol, false); // cycle guard
-    const decl = symbol;
-    let result = false;
-    if (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) {
-      const init = ts.isVariableDeclaration(decl) ? decl.initializer : bindingRoot(decl);
-      result = [init, ...(this.assignments.get(symbol) ?? [])].some((v) => v !== undefined && this.derivesFrom(v, source, memo));
+  private derivationFrame(step: DerivationStep, memo: DerivationMemo): DerivationFrame {
+    const { node } = step;
+    const next: DerivationStep[] = [];
+    if (step.symbol) {
+      memo.symbols.set(node as Binding, false); // cycle guard
+      if (ts.isVariableDeclaration(node) || ts.isBindingElement(node)) {
+        const init = ts.isVariableDeclaration(node) ? node.initializer : bindingRoot(node);
+        for (const value of [init, ...(this.assignments.get(node as Binding) ?? [])]) if (value) next.push({ node: value, symbol: false });
+      }
+    } else if (ts.isPropertyAccessExpression(node) && META_PROPERTIES.has(node.name.text)) {
+      // x.shape, x.rank… are plain numbers: they carry no gradient.
+    } else if (ts.isIdentifier(node)) {
+      const symbol = isPropertyName(node) ? undefined : this.symbolOf(node);
+      if (symbol) next.push({ node: symbol, symbol: true });
+    } else {
+      ts.forEachChild(node, (child) => {
+        next.push({ node: child, symbol: false });
+      });
     }
-    memo.symbols.set(symbol, result);
-    return result;
+    return { step, next, index: 0 };
   }
 
   /** The right-hand sides of `x = …` assignments to a binding inside the loss, in source order. */
@@ -222,10 +251,24 @@ export class LossScope {
 
   /** Whether the node's value flows into what the loss returns. */
   reachesResult(node: ts.Node): boolean {
+    // Remembered for every node passed on the way up, so that the lints' questions about each node of
+    // a long chain cost one walk up in all, not one each.
+    const path: ts.Node[] = [];
+    let answer = false;
     for (let n: ts.Node | undefined = node; n && n !== this.loss.fn; n = n.parent) {
-      if (this.resultRoots.has(n)) return true;
+      const known = this.reachMemo.get(n);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      path.push(n);
+      if (this.resultRoots.has(n)) {
+        answer = true;
+        break;
+      }
     }
-    return false;
+    for (const n of path) this.reachMemo.set(n, answer);
+    return answer;
   }
 
   /** Classifies a call to tfjs: `tf.lessEqual(a, b)`, `lessEqual(a, b)` (named import), `a.lessEqual(b)`. */
@@ -283,28 +326,9 @@ export class LossScope {
   }
 
   private readTfjsImports(): void {
-    for (const statement of this.sourceFile.statements) {
-      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && TFJS_MODULE.test(statement.moduleSpecifier.text)) {
-        const clause = statement.importClause;
-        if (clause?.name) this.tfNamespaces.add(clause.name.text);
-        const bindings = clause?.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings)) this.tfNamespaces.add(bindings.name.text);
-        if (bindings && ts.isNamedImports(bindings)) {
-          for (const spec of bindings.elements) this.tfNamed.set(spec.name.text, (spec.propertyName ?? spec.name).text);
-        }
-      }
-      if (ts.isVariableStatement(statement)) {
-        for (const decl of statement.declarationList.declarations) {
-          if (!decl.initializer || !isTfjsRequire(decl.initializer)) continue;
-          if (ts.isIdentifier(decl.name)) this.tfNamespaces.add(decl.name.text);
-          else if (ts.isObjectBindingPattern(decl.name)) {
-            for (const el of decl.name.elements) {
-              if (ts.isIdentifier(el.name)) this.tfNamed.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
-            }
-          }
-        }
-      }
-    }
+    const imports = tfjsImportsOf(this.sourceFile);
+    for (const name of imports.namespaces) this.tfNamespaces.add(name);
+    for (const [local, imported] of imports.named) this.tfNamed.set(local, imported);
   }
 
   private collectAssignments(): void {
@@ -324,42 +348,42 @@ export class LossScope {
     const pending: ts.Node[] = returnExpressions(this.loss.fn);
     const seenSymbols = new Set<Binding>();
     const seenFunctions = new Set<ts.Node>([this.loss.fn]);
+    const visit = (node: ts.Node): boolean => {
+      // A JavaScript `?:` picks a tensor; its condition is not part of the result's graph.
+      if (ts.isConditionalExpression(node)) {
+        walkTree(node.whenTrue, visit);
+        walkTree(node.whenFalse, visit);
+        return false;
+      }
+      if (ts.isPropertyAccessExpression(node) && META_PROPERTIES.has(node.name.text)) return false;
+      if (ts.isIdentifier(node) && !isPropertyName(node)) {
+        const decl = this.symbolOf(node);
+        if (decl && !seenSymbols.has(decl)) {
+          seenSymbols.add(decl);
+          const init = ts.isVariableDeclaration(decl) ? decl.initializer : ts.isBindingElement(decl) ? bindingRoot(decl) : undefined;
+          if (init) pending.push(init);
+          pending.push(...(this.assignments.get(decl) ?? []));
+        }
+      }
+      // Functions whose results are used: tidy callbacks, helpers of this file.
+      if (ts.isFunctionLike(node) && isFunctionWithBody(node) && !seenFunctions.has(node)) {
+        seenFunctions.add(node);
+        pending.push(...returnExpressions(node));
+      }
+      if (ts.isCallExpression(node)) {
+        const local = this.localFunction(node.expression);
+        if (local && !seenFunctions.has(local)) {
+          seenFunctions.add(local);
+          pending.push(...returnExpressions(local));
+        }
+      }
+      return true;
+    };
     while (pending.length > 0) {
       const root = pending.pop() as ts.Node;
       if (this.resultRoots.has(root)) continue;
       this.resultRoots.add(root);
-      const visit = (node: ts.Node): void => {
-        // A JavaScript `?:` picks a tensor; its condition is not part of the result's graph.
-        if (ts.isConditionalExpression(node)) {
-          visit(node.whenTrue);
-          visit(node.whenFalse);
-          return;
-        }
-        if (ts.isPropertyAccessExpression(node) && META_PROPERTIES.has(node.name.text)) return;
-        if (ts.isIdentifier(node) && !isPropertyName(node)) {
-          const decl = this.symbolOf(node);
-          if (decl && !seenSymbols.has(decl)) {
-            seenSymbols.add(decl);
-            const init = ts.isVariableDeclaration(decl) ? decl.initializer : ts.isBindingElement(decl) ? bindingRoot(decl) : undefined;
-            if (init) pending.push(init);
-            pending.push(...(this.assignments.get(decl) ?? []));
-          }
-        }
-        // Functions whose results are used: tidy callbacks, helpers of this file.
-        if (ts.isFunctionLike(node) && isFunctionWithBody(node) && !seenFunctions.has(node)) {
-          seenFunctions.add(node);
-          pending.push(...returnExpressions(node));
-        }
-        if (ts.isCallExpression(node)) {
-          const local = this.localFunction(node.expression);
-          if (local && !seenFunctions.has(local)) {
-            seenFunctions.add(local);
-            pending.push(...returnExpressions(local));
-          }
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(root);
+      walkTree(root, visit);
     }
   }
 }
@@ -374,11 +398,10 @@ export function returnExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression
   if (!body) return [];
   if (!ts.isBlock(body)) return [body];
   const found: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
+  walkChildren(body, (node) => {
     if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
-    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+    return !ts.isFunctionLike(node);
+  });
   return found;
 }
 
@@ -405,4 +428,46 @@ function isTfjsRequire(expr: ts.Expression): boolean {
 function isRequireBinding(decl: ts.Node): boolean {
   const initializer = outerVariableDeclaration(decl)?.initializer;
   return initializer !== undefined && isTfjsRequire(initializer);
+}
+
+interface TfjsImports {
+  namespaces: Set<string>;
+  named: Map<string, string>;
+}
+
+const tfjsImports = new WeakMap<ts.SourceFile, TfjsImports>();
+
+/** Read once per file: a file of 3,000 losses would otherwise read its statements 3,000 times. */
+function tfjsImportsOf(sf: ts.SourceFile): TfjsImports {
+  let found = tfjsImports.get(sf);
+  if (!found) tfjsImports.set(sf, (found = readTfjsImports(sf)));
+  return found;
+}
+
+function readTfjsImports(sourceFile: ts.SourceFile): TfjsImports {
+  const tfNamespaces = new Set<string>();
+  const tfNamed = new Map<string, string>();
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && TFJS_MODULE.test(statement.moduleSpecifier.text)) {
+      const clause = statement.importClause;
+      if (clause?.name) tfNamespaces.add(clause.name.text);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) tfNamespaces.add(bindings.name.text);
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const spec of bindings.elements) tfNamed.set(spec.name.text, (spec.propertyName ?? spec.name).text);
+      }
+    }
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (!decl.initializer || !isTfjsRequire(decl.initializer)) continue;
+        if (ts.isIdentifier(decl.name)) tfNamespaces.add(decl.name.text);
+        else if (ts.isObjectBindingPattern(decl.name)) {
+          for (const el of decl.name.elements) {
+            if (ts.isIdentifier(el.name)) tfNamed.set(el.name.text, el.propertyName?.getText() ?? el.name.text);
+          }
+        }
+      }
+    }
+  }
+  return { namespaces: tfNamespaces, named: tfNamed };
 }

@@ -6,7 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { assetPaths } from './assets';
-import { TFJS_MODULE } from './syntax';
+import { readRegularFile, whyNotRegular } from '../source-file';
+import { parseWithinNesting, TooDeeplyNested } from './nesting';
+import { TFJS_MODULE, walkTree } from './syntax';
 
 export interface TypedFile {
   program: ts.Program;
@@ -14,6 +16,8 @@ export interface TypedFile {
   sourceFile: ts.SourceFile;
   /** `tf.Tensor` as the file's tfjs declares it; undefined when tfjs's types cannot be found. */
   tensorType: ts.Type | undefined;
+  /** Files of the project that were not read (not regular files, over 1 MB, nested too deeply), and why. */
+  refused: string[];
 }
 
 const PROBE_NAME = '__loss_lab_tensor_probe__.ts';
@@ -55,7 +59,9 @@ interface CachedFile {
 export class TypeScriptHost {
   private readonly files = new Map<string, CachedFile>();
   private readonly exists = new Map<string, boolean>();
-  private readonly configs = new Map<string, { mtimeMs: number; parsedAt: number; options: ts.CompilerOptions; files: Set<string> | undefined }>();
+  private readonly configs = new Map<string, { mtimeMs: number; parsedAt: number; options: ts.CompilerOptions; files: Set<string> | undefined; refused: string[] }>();
+  /** What the check under way refused to read. */
+  private refused = new Set<string>();
   private readonly previous = new Map<string, ts.Program>();
   private readonly probes = new Map<string, ts.SourceFile>();
   private readonly resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f);
@@ -72,19 +78,23 @@ export class TypeScriptHost {
    * gets a program of its own: its top-level names are global, and would meet the other files'.
    */
   checkAll(userFiles: readonly ts.SourceFile[]): TypedFile[] {
-    const groups = new Map<string, { projectKey: string; dir: string; options: ts.CompilerOptions; files: ts.SourceFile[] }>();
+    const groups = new Map<string, { projectKey: string; dir: string; options: ts.CompilerOptions; files: ts.SourceFile[]; refused: Set<string> }>();
     for (const sf of userFiles) {
+      this.refused = new Set();
       const project = this.projectOf(sf.fileName);
       const projectKey = `${project.dir}\0${JSON.stringify(project.options)}`;
       let key = ts.isExternalModule(sf) ? projectKey : `${projectKey}\0${sf.fileName}`;
       // The same file twice (given twice on the command line): each copy needs its own program.
       for (let n = 1; groups.get(key)?.files.some((f) => f.fileName === sf.fileName); n++) key = `${projectKey}\0${sf.fileName}\0${n}`;
-      const group = groups.get(key) ?? { projectKey, dir: project.dir, options: project.options, files: [] };
+      const group = groups.get(key) ?? { projectKey, dir: project.dir, options: project.options, files: [], refused: new Set<string>() };
       group.files.push(sf);
+      // What the analysis could not read (a FIFO where a tsconfig is looked for…) is told with every file of the project.
+      for (const reason of this.refused) group.refused.add(reason);
       groups.set(key, group);
     }
     const typed = new Map<ts.SourceFile, TypedFile>();
     for (const group of groups.values()) {
+      this.refused = new Set(group.refused);
       const probeNames = group.files.map((sf) => probeFor(sf));
       const probes = [...new Map(probeNames.map((p) => [p.name, p.text]))].map(([name, text]) => this.probeFile(name, text));
       const host = this.compilerHost(group.dir, [...group.files, ...probes]);
@@ -94,8 +104,9 @@ export class TypeScriptHost {
       this.previous.set(group.projectKey, program);
       const checker = program.getTypeChecker();
       const tensorTypes = new Map(probes.map((p) => [p.fileName, tensorTypeOf(checker, program.getSourceFile(p.fileName))]));
+      const refused = [...this.refused];
       group.files.forEach((sf, i) => {
-        typed.set(sf, { program, checker, sourceFile: program.getSourceFile(sf.fileName) ?? sf, tensorType: tensorTypes.get(probeNames[i]?.name ?? '') });
+        typed.set(sf, { program, checker, sourceFile: program.getSourceFile(sf.fileName) ?? sf, tensorType: tensorTypes.get(probeNames[i]?.name ?? ''), refused });
       });
     }
     return userFiles.map((sf) => typed.get(sf) as TypedFile);
@@ -125,7 +136,12 @@ export class TypeScriptHost {
       for (const name of names) {
         const candidate = path.join(dir, name);
         const stat = statOrUndefined(candidate);
-        if (!stat?.isFile()) continue;
+        if (!stat || stat.isDirectory()) continue;
+        const refused = whyNotRegular(candidate, stat);
+        if (refused) {
+          this.refused.add(refused);
+          continue;
+        }
         const config = this.readConfig(candidate, stat.mtimeMs, onDisk?.mtimeMs);
         // A file not on disk yet (an unsaved editor) cannot be matched against the config's file list.
         if (!onDisk || !config.files || config.files.has(path.resolve(fileName))) return { dir, options: forced(config.options) };
@@ -139,15 +155,21 @@ export class TypeScriptHost {
   private readConfig(configPath: string, mtimeMs: number, fileMtimeMs = 0): { options: ts.CompilerOptions; files: Set<string> | undefined } {
     const hit = this.configs.get(configPath);
     // Parsed again when the config changed, or when the file is newer than the parse (a new file the config may include).
-    if (hit && hit.mtimeMs === mtimeMs && fileMtimeMs <= hit.parsedAt) return hit;
+    if (hit && hit.mtimeMs === mtimeMs && fileMtimeMs <= hit.parsedAt) {
+      for (const reason of hit.refused) this.refused.add(reason);
+      return hit;
+    }
+    const before = new Set(this.refused);
+    // The config and every `extends` are read through the guarded reader: a symlink to /dev/zero is refused, not read.
     const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
       ...ts.sys,
+      readFile: (f) => this.readProjectFile(f),
       onUnRecoverableConfigFileDiagnostic: () => undefined,
     });
     // An unreadable tsconfig falls back to the defaults; its own errors are the project's business.
     const options = parsed ? { ...parsed.options, configFilePath: undefined } : defaultOptions();
     const files = parsed ? new Set(parsed.fileNames.map((f) => path.resolve(f))) : undefined;
-    const entry = { mtimeMs, parsedAt: Date.now(), options, files };
+    const entry = { mtimeMs, parsedAt: Date.now(), options, files, refused: [...this.refused].filter((r) => !before.has(r)) };
     this.configs.set(configPath, entry);
     return entry;
   }
@@ -166,7 +188,7 @@ export class TypeScriptHost {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       getNewLine: () => '\n',
       fileExists: (f) => memory.has(f) || this.fileExists(f),
-      readFile: (f) => memory.get(f)?.text ?? ts.sys.readFile(f),
+      readFile: (f) => memory.get(f)?.text ?? this.readProjectFile(f),
       directoryExists: (d) => this.directoryExists(d),
       realpath: ts.sys.realpath,
       getDirectories: ts.sys.getDirectories,
@@ -193,19 +215,39 @@ export class TypeScriptHost {
     const stat = statOrUndefined(fileName);
     if (!stat) return undefined;
     if (cachedFile && cachedFile.mtimeMs === stat.mtimeMs) return cachedFile.sourceFile;
-    const text = ts.sys.readFile(fileName);
+    const text = immutable ? ts.sys.readFile(fileName) : this.readProjectFile(fileName);
     if (text === undefined) return undefined;
     // As tsc parses them: the binder sets the parent pointers, and of the JSDoc in TypeScript files
     // only what type errors need (tfjs's declarations are mostly comments). The file analysed is
-    // parsed in full by the Analyzer, never here.
-    const options = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
-    const sourceFile = ts.createSourceFile(fileName, text, { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }, false);
+    // parsed in full by the Analyzer, never here; a project's other files are refused when they nest
+    // too deeply for TypeScript.
+    const options = { ...(typeof languageVersion === 'object' ? languageVersion : { languageVersion }), jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors };
+    let sourceFile: ts.SourceFile;
+    try {
+      sourceFile = immutable ? ts.createSourceFile(fileName, text, options, false) : parseWithinNesting(fileName, text, /\.json$/i.test(fileName) ? ts.ScriptKind.JSON : scriptKind(fileName), options);
+    } catch (error) {
+      if (!(error instanceof TooDeeplyNested)) throw error;
+      this.refused.add(`${fileName} is nested too deeply to analyse: not read`);
+      return undefined;
+    }
     this.files.set(fileName, { sourceFile, mtimeMs: stat.mtimeMs });
     return sourceFile;
   }
 
+  /** A file of the project (not an installed package's): read only if it is a regular file of at most 1 MB. */
+  private readProjectFile(fileName: string): string | undefined {
+    const read = readRegularFile(fileName);
+    if (read && 'refused' in read) this.refused.add(read.refused);
+    return read && 'text' in read ? read.text : undefined;
+  }
+
   private fileExists(fileName: string): boolean {
-    if (!isImmutable(fileName, this.assets.typescriptLib)) return ts.sys.fileExists(fileName);
+    if (!isImmutable(fileName, this.assets.typescriptLib)) {
+      // A FIFO or a device where a module is looked for is named, not silently skipped.
+      const stat = statOrUndefined(fileName);
+      if (stat && !stat.isFile() && !stat.isDirectory()) this.refused.add(whyNotRegular(fileName, stat) as string);
+      return stat?.isFile() === true;
+    }
     let known = this.exists.get(fileName);
     if (known === undefined) this.exists.set(fileName, (known = ts.sys.fileExists(fileName)));
     return known;
@@ -255,14 +297,11 @@ function probeFor(userFile: ts.SourceFile): { name: string; text: string } {
 
 function tfjsSpecifier(userFile: ts.SourceFile): string {
   let specifier = '@tensorflow/tfjs';
-  const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) && TFJS_MODULE.test(node.text) && (ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) {
-      specifier = node.text;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(userFile);
+  walkTree(userFile, (node) => {
+    if (!ts.isStringLiteral(node) || !TFJS_MODULE.test(node.text) || !(ts.isImportDeclaration(node.parent) || isRequireCall(node.parent))) return true;
+    specifier = node.text;
+    return false;
+  });
   return specifier;
 }
 

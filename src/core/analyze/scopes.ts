@@ -9,6 +9,7 @@ export type Binding = ts.Declaration;
 export class Scopes {
   private readonly cache = new Map<ts.Identifier, Binding | undefined>();
   private readonly tables = new Map<ts.Node, Map<string, Binding>>();
+  private readonly below = new Map<ts.Node, ts.Node | undefined>();
 
   /** The declaration `id` refers to, or undefined for a global (Math, console, a script's `tf`). */
   resolve(id: ts.Identifier): Binding | undefined {
@@ -19,11 +20,33 @@ export class Scopes {
   }
 
   private lookup(id: ts.Identifier): Binding | undefined {
-    for (let node: ts.Node = id; node.parent; node = node.parent) {
+    for (let node = this.belowScope(id); node?.parent; node = this.belowScope(node.parent)) {
       const found = this.table(node.parent, node).get(id.text);
       if (found) return found;
     }
     return undefined;
+  }
+
+  /**
+   * The first node from `node` up (itself included) whose parent can declare names, remembered for
+   * every node passed, so that resolving each identifier of a 10,000-term chain is not a walk to the root.
+   */
+  private belowScope(node: ts.Node): ts.Node | undefined {
+    const path: ts.Node[] = [];
+    let found: ts.Node | undefined;
+    for (let n: ts.Node | undefined = node; n?.parent; n = n.parent) {
+      if (this.below.has(n)) {
+        found = this.below.get(n);
+        break;
+      }
+      path.push(n);
+      if (declaresNames(n.parent)) {
+        found = n;
+        break;
+      }
+    }
+    for (const n of path) this.below.set(n, found);
+    return found;
   }
 
   /** Name → declaration for what `scope` makes visible to its child `from`. */
@@ -39,6 +62,22 @@ export class Scopes {
     if (!isLoop) this.tables.set(scope, table);
     return table;
   }
+}
+
+/** The nodes declarationsIn can find declarations in. */
+function declaresNames(node: ts.Node): boolean {
+  return (
+    ts.isFunctionLike(node) ||
+    ts.isBlock(node) ||
+    ts.isSourceFile(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseClause(node) ||
+    ts.isDefaultClause(node) ||
+    ts.isForStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isCatchClause(node)
+  );
 }
 
 /** Declarations that `scope` makes visible to its child `from`. */

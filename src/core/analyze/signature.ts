@@ -4,6 +4,7 @@ import ts from 'typescript';
 import type { Diagnostic } from '../report';
 import { unsetExtraParameters, type LossCandidate } from './discover';
 import { diagnostic, spanRange } from './diagnostic';
+import { walkChildren } from './syntax';
 
 export interface SignatureContext {
   sourceFile: ts.SourceFile;
@@ -115,11 +116,10 @@ function firstReturn(fn: ts.FunctionLikeDeclaration): ts.Node | undefined {
   if (!body) return undefined;
   if (!ts.isBlock(body)) return body;
   let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
+  walkChildren(body, (node) => {
+    if (found) return false;
     if (ts.isReturnStatement(node)) found = node;
-    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+    return !found && !ts.isFunctionLike(node);
+  });
   return found;
 }

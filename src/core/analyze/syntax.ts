@@ -36,3 +36,29 @@ export function isPropertyName(id: ts.Identifier): boolean {
     (ts.isPropertyDeclaration(parent) && parent.name === id)
   );
 }
+
+/**
+ * Visits `root` and its descendants in source order with an explicit stack, so that a deep tree (a
+ * 10,000-term `a - a - …` chain) cannot overflow the call stack. `visit` returning false skips the
+ * node's children.
+ */
+export function walkTree(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop() as ts.Node;
+    if (visit(node) === false) continue;
+    children.length = 0;
+    ts.forEachChild(node, (child) => {
+      children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as ts.Node);
+  }
+}
+
+/** Visits the children of `node` and their descendants (not `node` itself); see walkTree. */
+export function walkChildren(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  ts.forEachChild(node, (child) => {
+    walkTree(child, visit);
+  });
+}

@@ -4,6 +4,7 @@
 import ts from 'typescript';
 import { TASKS, type Task } from '../report';
 import type { LossScope } from './loss-scope';
+import { walkTree } from './syntax';
 
 export type TaskOption = Task | 'auto';
 
@@ -131,8 +132,8 @@ function isParameter(scope: LossScope, e: ts.Expression, which: 'truth' | 'pred'
 function containsLog(scope: LossScope, e: ts.Node, depth = 0): boolean {
   if (depth > 6) return false;
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
+  walkTree(e, (node) => {
+    if (found) return false;
     if (ts.isCallExpression(node)) {
       const call = scope.tfCall(node);
       const op = call?.op ?? call?.name;
@@ -142,9 +143,8 @@ function containsLog(scope: LossScope, e: ts.Node, depth = 0): boolean {
       const binding = scope.symbolOf(node);
       if (binding && ts.isVariableDeclaration(binding) && binding.initializer && containsLog(scope, binding.initializer, depth + 1)) found = true;
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(e);
+    return !found;
+  });
   return found;
 }
 

@@ -2,11 +2,13 @@
 // `loss: { output: fn }` and `loss: [fn, …]`), inline, a local function, or a factory called there;
 // and the use-site checks LL300–LL303 (DESIGN.md "Diagnostic codes"). Pure syntax: the names tfjs
 // accepts come from the registry the build reads out of tfjs-layers.
-import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import type { Diagnostic } from '../report';
 import { diagnostic } from './diagnostic';
+import { readRegularFile } from '../source-file';
+import { lineMapOf } from './lines';
+import { parseWithinNesting, TooDeeplyNested } from './nesting';
 import {
   commonJsFunctions,
   customGradFunction,
@@ -93,7 +95,7 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
     if (inline || wrapped) {
       if (role === 'metric') continue; // a metric needs no gradient: not a loss to check
       const fn = (inline ?? wrapped) as FunctionLike;
-      const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
+      const line = lineMapOf(sf).position(v.getStart(sf)).line + 1;
       candidates.push({
         name: unique(`compile@${line}`),
         kind: 'loss',
@@ -147,7 +149,7 @@ export function findUseSites(sf: ts.SourceFile, scopes: Scopes, known: LossCandi
       const existing = known.find((c) => c.factory === target.fn);
       // `focal()` with no arguments is the factory with its defaults: one entry is enough.
       if (v.arguments.length === 0 && held((c) => c.factory === target.fn && c.factoryParams.every((p, i) => p.defaultText === target.fn.parameters[i]?.initializer?.getText()))) continue;
-      const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
+      const line = lineMapOf(sf).position(v.getStart(sf)).line + 1;
       const literalCall = v.arguments.length === 0 || v.arguments.every((a) => numericValue(a) !== undefined || isPlainLiteral(a));
       if (existing && literalCall && !existing.useSite) {
         // The factory this file exports is checked with the arguments `compile` gives it.
@@ -299,15 +301,16 @@ export function readRelativeModule(fromFile: string, specifier: string): ts.Sour
   const base = path.resolve(path.dirname(fromFile), specifier);
   const stripped = base.replace(/\.(js|mjs|cjs)$/, '');
   for (const candidate of [...MODULE_EXTENSIONS.map((e) => base + e), ...MODULE_EXTENSIONS.slice(1).map((e) => stripped + e)]) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(candidate);
-    } catch {
-      continue; // not this extension
-    }
-    if (!stat.isFile() || stat.size > 1_000_000) continue;
+    const read = readRegularFile(candidate);
+    // Missing (not this extension), or not a regular file of at most 1 MB: not looked into.
+    if (!read || !('text' in read)) continue;
     const kind = /\.[cm]?jsx?$/.test(candidate) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
-    return ts.createSourceFile(candidate, fs.readFileSync(candidate, 'utf8'), ts.ScriptTarget.Latest, true, kind);
+    try {
+      return parseWithinNesting(candidate, read.text, kind);
+    } catch (error) {
+      if (error instanceof TooDeeplyNested) return undefined;
+      throw error;
+    }
   }
   return undefined;
 }

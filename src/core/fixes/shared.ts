@@ -1,7 +1,9 @@
 // What the quick fixes share: text edits with 0-based ranges, and finding nodes in the source.
 import ts from 'typescript';
 import { spanRange } from '../analyze/diagnostic';
+import { lineMapOf } from '../analyze/lines';
 import type { DiagnosticCode, Range } from '../report';
+import { walkTree } from '../analyze/syntax';
 
 export interface TextEdit {
   range: Range;
@@ -25,18 +27,17 @@ export function replaceNode(sf: ts.SourceFile, node: ts.Node, newText: string): 
 }
 
 export function offsetOf(sf: ts.SourceFile, position: Range['start']): number {
-  return sf.getPositionOfLineAndCharacter(position.line, position.character);
+  return lineMapOf(sf).offset(position);
 }
 
 /** The innermost node of a kind that spans exactly [start, end), or contains start. */
 export function findNode<T extends ts.Node>(sf: ts.SourceFile, start: number, end: number, is: (n: ts.Node) => n is T): T | undefined {
   let found: T | undefined;
-  const visit = (node: ts.Node): void => {
-    if (node.getStart(sf) > start || node.getEnd() < end) return;
+  walkTree(sf, (node) => {
+    if (node.getStart(sf) > start || node.getEnd() < end) return false;
     if (is(node)) found = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+    return true;
+  });
   return found;
 }
 

@@ -14,16 +14,23 @@ export interface FileRun {
   options: FileCheckOptions;
 }
 
-/** Each file's loss name → checks, in the order of `runs`. */
-export async function checkFiles(runner: LossRunner, runs: readonly FileRun[]): Promise<Map<string, CheckResult[]>[]> {
-  const results: Map<string, CheckResult[]>[] = runs.map(() => new Map());
+/**
+ * Each file's loss name → checks, in the order of `runs`; an Error where Loss Lab itself failed on a
+ * file (its bug, never the loss's: that is a failed check), so that it costs only that file.
+ */
+export async function checkFiles(runner: LossRunner, runs: readonly FileRun[]): Promise<(Map<string, CheckResult[]> | Error)[]> {
+  const results: (Map<string, CheckResult[]> | Error)[] = runs.map(() => new Map());
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < runs.length) {
       const index = next++;
       const run = runs[index] as FileRun;
       // A spare process is started only while files remain that no lane has taken.
-      results[index] = await checkFileLosses(runner, run.file, run.text, run.losses, { ...run.options, spare: next < runs.length });
+      try {
+        results[index] = await checkFileLosses(runner, run.file, run.text, run.losses, { ...run.options, spare: next < runs.length });
+      } catch (error) {
+        results[index] = error instanceof Error ? error : new Error(String(error));
+      }
     }
   };
   const lanes = Math.max(1, Math.min(runner.jobs, runs.length));

@@ -17,10 +17,10 @@ export function checkMathOnTensor(scope: LossScope): Diagnostic[] {
     if (!tensorArg) return;
     const fn = node.expression.name.text;
     const op = RENAMED[fn] ?? fn;
-    const fix = scope.registry.ops[op] ? `\`tf.${op}(${node.arguments.map((a) => snippet(a, 20)).join(', ')})\`` : 'the matching tf op';
+    const fix = scope.registry.ops[op] ? `\`tf.${op}(${node.arguments.map((a) => snippet(a, 20, scope.sourceFile)).join(', ')})\`` : 'the matching tf op';
     found.push(
       diagnostic(scope.sourceFile, node, 'LL202', 'error',
-        `\`Math.${fn}\` works on numbers: given the tensor \`${snippet(tensorArg, 24)}\` it returns NaN and no gradient flows. Use ${fix}.`),
+        `\`Math.${fn}\` works on numbers: given the tensor \`${snippet(tensorArg, 24, scope.sourceFile)}\` it returns NaN and no gradient flows. Use ${fix}.`),
     );
   });
   return found;

@@ -27,9 +27,9 @@ const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
 };
 
 /** Comparisons that differentiate: tfjs has no gradient for less, greater, lessEqual (see LL204). */
-function suggestion(op: string, left: ts.Expression, right: ts.Expression): string {
-  const a = snippet(left, 20);
-  const b = snippet(right, 20);
+function suggestion(op: string, left: ts.Expression, right: ts.Expression, sf: ts.SourceFile): string {
+  const a = snippet(left, 20, sf);
+  const b = snippet(right, 20, sf);
   if (op === 'lessEqual') return `\`tf.greaterEqual(${b}, ${a})\``;
   if (op === 'greaterEqual') return `\`tf.greaterEqual(${a}, ${b})\``;
   return `\`tf.${op}(${a}, ${b})\``;
@@ -42,15 +42,15 @@ export function checkOperatorOnTensor(scope: LossScope): Diagnostic[] {
       const op = BINARY[node.operatorToken.kind];
       if (!op || isNullCheck(node)) return;
       if (!scope.isTensor(node.left) && !scope.isTensor(node.right)) return;
-      const js = node.operatorToken.getText();
+      const js = ts.tokenToString(node.operatorToken.kind) ?? '';
       const isComparison = /^[<>=!]/.test(js);
       found.push(
         diagnostic(scope.sourceFile, node, 'LL201', 'error',
-          `JavaScript's \`${js}\` applied to a tensor ${isComparison ? 'compares the objects, not their values' : 'turns it into a string or NaN'}, and no gradient flows. Use ${suggestion(op, node.left, node.right)}.`),
+          `JavaScript's \`${js}\` applied to a tensor ${isComparison ? 'compares the objects, not their values' : 'turns it into a string or NaN'}, and no gradient flows. Use ${suggestion(op, node.left, node.right, scope.sourceFile)}.`),
       );
     } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isArithmeticUnary(node.operator)) {
       if (!scope.isTensor(node.operand)) return;
-      const fix = node.operator === ts.SyntaxKind.MinusToken ? `\`tf.neg(${snippet(node.operand, 24)})\`` : 'tf ops';
+      const fix = node.operator === ts.SyntaxKind.MinusToken ? `\`tf.neg(${snippet(node.operand, 24, scope.sourceFile)})\`` : 'tf ops';
       found.push(
         diagnostic(scope.sourceFile, node, 'LL201', 'error',
           `JavaScript's \`${ts.tokenToString(node.operator)}\` applied to a tensor yields NaN, not a tensor. Use ${fix}.`),

@@ -11,8 +11,8 @@ export function checkTensorInBooleanContext(scope: LossScope): Diagnostic[] {
     if (!scope.isTensor(expr) || scope.mayBeAbsent(expr)) return;
     found.push(
       diagnostic(scope.sourceFile, expr, 'LL200', 'error',
-        `\`${snippet(expr)}\` is a tensor used as a boolean in ${context}: a tensor object is always truthy, so this never looks at its values. ` +
-          `Choose element-wise with \`tf.where(${snippet(expr, 24)}, whenTrue, whenFalse)\`.`),
+        `\`${snippet(expr, 40, scope.sourceFile)}\` is a tensor used as a boolean in ${context}: a tensor object is always truthy, so this never looks at its values. ` +
+          `Choose element-wise with \`tf.where(${snippet(expr, 24, scope.sourceFile)}, whenTrue, whenFalse)\`.`),
     );
   };
   scope.forEachNode((node) => {

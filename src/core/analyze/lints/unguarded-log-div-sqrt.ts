@@ -27,7 +27,7 @@ export function checkUnguardedLogDivSqrt(scope: LossScope): Diagnostic[] {
 }
 
 function message(scope: LossScope, op: string, operand: ts.Expression): string {
-  const x = snippet(operand, 24);
+  const x = snippet(operand, 24, scope.sourceFile);
   const inner = ts.isCallExpression(skipOuter(operand)) ? scope.tfCall(skipOuter(operand) as ts.CallExpression)?.op : undefined;
   if (op === 'log' && inner === 'sigmoid') return `\`log(sigmoid(…))\` is -Infinity once sigmoid rounds to 0 (at about -17 in float32). Use \`tf.logSigmoid(…)\`, which stays finite.`;
   if (op === 'log' && inner === 'softmax') return `\`log(softmax(…))\` is -Infinity once a probability rounds to 0. Use \`tf.logSoftmax(…)\`, which stays finite.`;
