@@ -1,4 +1,4 @@
-// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
+// `loss-lab check [--format text|json|sarif|github] [--json] [--static] [--task T] [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as path from 'path';
@@ -7,18 +7,28 @@ import { isTask } from './core/analyze/task';
 import { parseReference, REFERENCE_NAMES } from './core/checks/reference';
 import { formatText } from './core/format';
 import { summarize, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
+import { formatGithub } from './core/cli/github';
+import { formatSarif } from './core/cli/sarif';
+import { expandTargets, WALKED_EXTENSIONS } from './core/cli/targets';
 import { checkFileLosses } from './core/run/check-file';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
 
 export const REFERENCES = REFERENCE_NAMES;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled by esbuild: the version that ships
+const VERSION = (require('../package.json') as { version: string }).version;
 
-const USAGE = `usage: loss-lab check [--json] [--static] [--task auto|regression|binary|categorical|sparse|segmentation]
-                      [--seed N] [--timeout MS] [--reference NAME[:PARAM]] FILE...
+const USAGE = `usage: loss-lab check [--format text|json|sarif|github] [--static]
+                      [--task auto|regression|binary|categorical|sparse|segmentation]
+                      [--seed N] [--timeout MS] [--reference NAME[:PARAM]] PATH...
 
-Finds the loss functions (yTrue, yPred) => tf.Tensor in FILE..., checks their signatures and lints
-their bodies; without --static it also runs them on sample tensors.
-  --json            print the report as JSON
+Finds the loss functions (yTrue, yPred) => tf.Tensor in PATH..., checks their signatures and lints
+their bodies; without --static it also runs them on sample tensors. A PATH is a file, a folder
+(its ${WALKED_EXTENSIONS.join(', ')} files) or a glob ('src/**/*.ts'); folders and globs skip
+node_modules and what .gitignore ignores.
+  --format F        text (default), json, sarif (SARIF 2.1.0, for code scanning) or github
+                    (GitHub Actions annotations)
+  --json            the same as --format json
   --static          analysis only: no code is run
   --task T          sample tensors to check with (default auto; a @lossTask tag wins)
   --seed N          seed of the sample tensors (default 1)
@@ -32,8 +42,11 @@ unreadable file.`;
 
 class UsageError extends Error {}
 
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
 export interface CheckOptions {
-  json: boolean;
+  format: Format;
   static: boolean;
   task: 'auto' | Task;
   seed: number;
@@ -53,6 +66,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
         static: { type: 'boolean', default: false },
         task: { type: 'string', default: 'auto' },
         seed: { type: 'string', default: '1' },
@@ -64,6 +78,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const format = values.format ?? (values.json ? 'json' : 'text');
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${FORMATS.join(', ')}, not '${format}'`);
+  if (values.json && format !== 'json') throw new UsageError(`--json is --format json: it cannot go with --format ${format}`);
   const task = values.task as string;
   if (task !== 'auto' && !isTask(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
   const seed = Number(values.seed);
@@ -77,9 +94,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     const spec = parseReference(reference);
     if (typeof spec === 'string') throw new UsageError(`--reference ${spec}`);
   }
-  if (positionals.length === 0) throw new UsageError('no FILE given');
+  if (positionals.length === 0) throw new UsageError('no PATH given');
   return {
-    json: values.json as boolean,
+    format: format as Format,
     static: values.static as boolean,
     task: task as CheckOptions['task'],
     seed,
@@ -94,16 +111,25 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
   const analyzer = new Analyzer();
   const runner = options.static ? undefined : new LossRunner({ timeoutMs: options.timeoutMs });
   const files: FileReport[] = [];
-  let unreadable = false;
+  const targets = expandTargets(options.files);
+  for (const target of targets.targets) {
+    if (target.empty !== undefined) {
+      err(`loss-lab: ${target.target}: ${target.empty}\n`);
+      files.push(unreadableFile(target.target, target.empty));
+    } else if (target.kind !== 'file') {
+      const skipped = target.ignored > 0 ? `; node_modules and ${target.ignored} paths a .gitignore ignores skipped` : '; node_modules skipped';
+      err(`loss-lab: ${target.target}: ${target.files.length} ${target.files.length === 1 ? 'file' : 'files'}${skipped}\n`);
+    }
+  }
   try {
-    for (const file of options.files) {
+    for (const file of targets.files) {
       let text: string;
       try {
         text = readSourceFile(file);
       } catch (error) {
         if (!(error instanceof SourceFileError)) throw error;
         err(`loss-lab: ${error.message}\n`);
-        unreadable = true;
+        files.push(unreadableFile(file, error.message));
         continue;
       }
       const analysis = analyzer.analyze(file, text, { task: options.task });
@@ -114,9 +140,26 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
     await runner?.dispose();
   }
   const report: CheckReport = { version: 1, files, summary: summarize(files, performance.now() - started) };
-  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
-  if (unreadable) return 2;
+  out(formatReport(report, options.format));
+  if (report.summary.unreadable > 0) return 2;
   return report.summary.errors > 0 ? 1 : 0;
+}
+
+function formatReport(report: CheckReport, format: Format): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'sarif':
+      return formatSarif(report, { cwd: process.cwd(), version: VERSION });
+    case 'github':
+      return formatGithub(report);
+    case 'text':
+      return formatText(report);
+  }
+}
+
+function unreadableFile(file: string, reason: string): FileReport {
+  return { file: displayPath(file), diagnostics: [], losses: [], unreadable: reason };
 }
 
 async function runLosses(runner: LossRunner, analysis: FileAnalysis, text: string, options: CheckOptions): Promise<void> {
