@@ -67,7 +67,6 @@ async function loadWasm(): Promise<LoadedEsbuild> {
   const module = { exports: {} as WasmBrowserApi };
   // The browser build reads the Go runtime's globals through `self`: given here as a parameter,
   // so that nothing is added to the global scope of the process (the extension host is shared).
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- esbuild-wasm's own file, read from its package
   new Function('module', 'exports', 'self', source)(module, module.exports, globalThis);
   const esbuild = module.exports;
   const wasm = await fs.promises.readFile(path.join(dir, 'esbuild.wasm'));
