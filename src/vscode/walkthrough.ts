@@ -23,8 +23,16 @@ export function huberLoss(t = 1.0) {
 }
 `;
 
-/** Commands the walkthrough's steps may run on the example. */
-const STEP_COMMANDS = new Set(['lossLab.checkFile', 'lossLab.checkLoss', 'lossLab.openPreview', 'lossLab.train', 'editor.action.quickFix']);
+/**
+ * The steps' buttons: each runs an editor command on the example. One command per step, since a
+ * step is done when its own command runs (a command run from an extension does not count).
+ */
+export const STEP_COMMANDS: Record<string, string> = {
+  'lossLab.walkthrough.quickFix': 'editor.action.quickFix',
+  'lossLab.walkthrough.check': 'lossLab.checkFile',
+  'lossLab.walkthrough.preview': 'lossLab.openPreview',
+  'lossLab.walkthrough.train': 'lossLab.train',
+};
 
 export function registerWalkthrough(context: vscode.ExtensionContext): void {
   let example: vscode.Uri | undefined;
@@ -35,18 +43,18 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), EXAMPLE));
       example = doc.uri;
     }),
-    // `command:lossLab.walkthrough.run?["lossLab.checkFile"]`: the step's command, in the example's editor.
-    vscode.commands.registerCommand('lossLab.walkthrough.run', async (command: unknown) => {
-      if (typeof command !== 'string' || !STEP_COMMANDS.has(command)) return;
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === example?.toString()) ?? lastLossDocument();
-      if (!doc) {
-        void vscode.window.showInformationMessage('Loss Lab: open the example first (or any file with a loss).');
-        return;
-      }
-      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
-      if (command === 'editor.action.quickFix' || command === 'lossLab.checkLoss') placeCursorOnLoss(editor);
-      await vscode.commands.executeCommand(command);
-    }),
+    ...Object.entries(STEP_COMMANDS).map(([id, command]) =>
+      vscode.commands.registerCommand(id, async () => {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === example?.toString()) ?? lastLossDocument();
+        if (!doc) {
+          void vscode.window.showInformationMessage('Loss Lab: open the example first (or any file with a loss).');
+          return;
+        }
+        const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+        if (command === 'editor.action.quickFix') placeCursorOnLoss(editor);
+        await vscode.commands.executeCommand(command);
+      }),
+    ),
   );
 }
 

@@ -382,7 +382,7 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       await page.screenshot({ path: path.join(results, 'workbench-no-gradient.png') });
     });
 
-    await test('the walkthrough opens from the palette, and its first step opens the example and is done', () => walkthroughOpensAndCompletesAStep(page, results));
+    await test('the walkthrough opens from the palette; its buttons open the example and check it, and mark their steps done', () => walkthroughOpensAndCompletesAStep(page, results));
 
     await test('New Loss from Template opens the chosen template in a new editor', async () => {
       await runCommand(page, 'Loss Lab: New Loss from Template');

@@ -1,5 +1,5 @@
-// The "Get Started with Loss Lab" walkthrough in the workbench: it opens from the palette, and its
-// first step's button opens the example, which Loss Lab analyses, and marks the step done.
+// The "Get Started with Loss Lab" walkthrough in the workbench: it opens from the palette; its
+// buttons open the example (which Loss Lab analyses) and check it, and each marks its step done.
 import * as path from 'node:path';
 import { runCommand } from './ui.mjs';
 
@@ -26,7 +26,13 @@ export async function walkthroughOpensAndCompletesAStep(page, results) {
   await page.screenshot({ path: path.join(results, 'workbench-walkthrough.png') });
   const done = await container.locator('[data-done-step-id][aria-checked="true"]').count();
   if (done !== 1) throw new Error(`${done} steps are done after one`);
-  return `${done} of 6 steps done after one click`;
+
+  // A step whose button runs an editor command on the example while the walkthrough has focus.
+  await container.locator('[data-step-id$="#check"]').first().click();
+  await container.locator('[data-step-id$="#check"] .button-link, [data-step-id$="#check"] a', { hasText: 'Check the Example' }).first().click({ timeout: 10_000 });
+  await page.locator('.notification-toast', { hasText: /Loss Lab: huberLoss: / }).first().waitFor({ timeout: 90_000 });
+  await container.locator('[data-done-step-id$="#check"][aria-checked="true"]').first().waitFor({ timeout: 15_000 });
+  return 'Open the Example and Check the Example each did their step';
 }
 
 async function markdownShows(page, heading) {
