@@ -32,6 +32,7 @@ export async function walkthroughOpensAndCompletesAStep(page, results) {
   await container.locator('[data-step-id$="#check"] .button-link, [data-step-id$="#check"] a', { hasText: 'Check the Example' }).first().click({ timeout: 10_000 });
   await page.locator('.notification-toast', { hasText: /Loss Lab: huberLoss: / }).first().waitFor({ timeout: 90_000 });
   await container.locator('[data-done-step-id$="#check"][aria-checked="true"]').first().waitFor({ timeout: 15_000 });
+  await closeBoth(page);
   return 'Open the Example and Check the Example each did their step';
 }
 
@@ -43,4 +44,12 @@ async function markdownShows(page, heading) {
     await page.waitForTimeout(200);
   }
   throw new Error(`the step's markdown "${heading}" did not show`);
+}
+
+/** The next tests start from one editor group: the example is dropped unsaved, the walkthrough closed. */
+async function closeBoth(page) {
+  await page.locator('.tab', { hasText: /^huberLoss\.ts/ }).first().click();
+  await runCommand(page, 'View: Revert and Close Editor');
+  await page.locator('.tab', { hasText: 'Walkthrough' }).first().locator('.codicon-close').click();
+  await page.locator('.tab', { hasText: /Walkthrough|huberLoss\.ts/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
 }
