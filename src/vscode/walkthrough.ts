@@ -38,7 +38,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   let example: vscode.Uri | undefined;
   context.subscriptions.push(
     vscode.commands.registerCommand('lossLab.openExample', async () => {
-      const doc = await vscode.workspace.openTextDocument(await untitledFor('huberLoss'));
+      const doc = await vscode.workspace.openTextDocument(await untitledFor('lossLabExample'));
       const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), EXAMPLE));
       example = doc.uri;

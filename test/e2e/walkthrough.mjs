@@ -17,7 +17,7 @@ export async function walkthroughOpensAndCompletesAStep(page, results) {
   // The step's media: its markdown, rendered beside the steps (in a webview: nested frames).
   await markdownShows(page, 'An example loss');
   await step.locator('.button-link, a', { hasText: 'Open the Example' }).first().click({ timeout: 10_000 });
-  await page.locator('.tab', { hasText: /^huberLoss\.ts/ }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.tab', { hasText: /^lossLabExample\.ts/ }).first().waitFor({ timeout: 15_000 });
   // Loss Lab analyses the unsaved example: its LL200 squiggle.
   await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
   await container.locator('[data-done-step-id$="#openExample"][aria-checked="true"]').first().waitFor({ timeout: 15_000 });
@@ -46,10 +46,11 @@ async function markdownShows(page, heading) {
   throw new Error(`the step's markdown "${heading}" did not show`);
 }
 
-/** The next tests start from one editor group: the example is dropped unsaved, the walkthrough closed. */
+/** The next tests start where they would have: the example dropped unsaved, the walkthrough closed, the first group focused. */
 async function closeBoth(page) {
-  await page.locator('.tab', { hasText: /^huberLoss\.ts/ }).first().click();
+  await page.locator('.tab', { hasText: /^lossLabExample\.ts/ }).first().click();
   await runCommand(page, 'View: Revert and Close Editor');
   await page.locator('.tab', { hasText: 'Walkthrough' }).first().locator('.codicon-close').click();
-  await page.locator('.tab', { hasText: /Walkthrough|huberLoss\.ts/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('.tab', { hasText: /Walkthrough|lossLabExample\.ts/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  await runCommand(page, 'View: Focus First Editor Group');
 }
