@@ -44,8 +44,10 @@ async function buildBundles() {
     ...nodeBundles,
     entryPoints: { extension: 'src/vscode/extension.ts' },
     outdir: dist,
-    // Provided by VS Code; esbuild is needed only when a loss runs (see src/core/run/bundle.ts).
-    external: [...nodeBundles.external, 'vscode', 'esbuild'],
+    // Provided by VS Code; esbuild is needed only when a loss runs (see src/core/run/esbuild-loader.ts).
+    // The .vsix carries esbuild-wasm, not a native binary: one package for every platform.
+    external: [...nodeBundles.external, 'vscode', 'esbuild', 'esbuild-wasm'],
+    define: { 'process.env.LOSS_LAB_ESBUILD': '"wasm"' },
   };
   const options = {
     ...nodeBundles,
@@ -54,8 +56,9 @@ async function buildBundles() {
     banner: { js: '#!/usr/bin/env node' },
     plugins: [lazyAnalyzer],
     // Looked up only when running from sources; the bundle reads its own copies (see assets.ts).
-    // esbuild bundles user modules at run time: a native binary, installed as a dependency.
-    external: [...nodeBundles.external, '@tensorflow/tfjs/package.json', 'typescript/lib/lib.d.ts', 'esbuild'],
+    // esbuild bundles user modules at run time: the native one where npm installed it for this
+    // platform, else esbuild-wasm (both dependencies; see src/core/run/esbuild-loader.ts).
+    external: [...nodeBundles.external, '@tensorflow/tfjs/package.json', 'typescript/lib/lib.d.ts', 'esbuild', 'esbuild-wasm'],
     // tfjs-backend-wasm's Emscripten glue probes for these; never used in Node's worker threads.
     mainFields: ['main', 'module'],
   };

@@ -2,12 +2,13 @@
 // checked here, never in timed unit tests (machines are shared and noisy).
 // `npm run bench -- cli analysis` runs only those sections.
 import { benchAnalysis } from './analysis';
+import { benchBundling } from './bundling';
 import { benchCli } from './cli';
 import { benchEditor } from './editor';
 import { benchPanel } from './panel';
 import { benchRuntime } from './runtime';
 
-const SECTIONS: Record<string, () => Promise<Array<[string, string]>>> = { analysis: benchAnalysis, cli: benchCli, editor: benchEditor, runtime: benchRuntime, panel: benchPanel };
+const SECTIONS: Record<string, () => Promise<Array<[string, string]>>> = { analysis: benchAnalysis, cli: benchCli, editor: benchEditor, bundling: benchBundling, runtime: benchRuntime, panel: benchPanel };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

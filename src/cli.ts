@@ -1,4 +1,4 @@
-// `loss-lab check [--json] [--static] [--task T] [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] FILE...`
+// `loss-lab check [--format text|json|sarif|github] [--json] [--static] [--task T] [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] PATH...`
 // Exit 0: no error diagnostic and no failed check; 1: at least one; 2: usage error or unreadable file.
 import { parseArgs } from 'node:util';
 import * as fs from 'fs';
@@ -10,18 +10,28 @@ import { requireWithCodeCache, type CachedModule } from './core/code-cache';
 import { parseReference, REFERENCE_NAMES } from './core/checks/reference-spec';
 import { formatText } from './core/format';
 import { summarize, TASKS, type CheckReport, type FileReport, type LossReport, type Task } from './core/report';
+import { formatGithub } from './core/cli/github';
+import { formatSarif } from './core/cli/sarif';
+import { expandTargets, WALKED_EXTENSIONS } from './core/cli/targets';
 import { checkFiles, type FileRun } from './core/run/check-files';
 import { LossRunner } from './core/run/runner';
 import { readSourceFile, SourceFileError } from './core/source-file';
 
 export const REFERENCES = REFERENCE_NAMES;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled by esbuild: the version that ships
+const VERSION = (require('../package.json') as { version: string }).version;
 
-const USAGE = `usage: loss-lab check [--json] [--static] [--task auto|regression|binary|categorical|sparse|segmentation]
-                      [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] FILE...
+const USAGE = `usage: loss-lab check [--format text|json|sarif|github] [--static]
+                      [--task auto|regression|binary|categorical|sparse|segmentation]
+                      [--seed N] [--timeout MS] [--jobs N] [--reference NAME[:PARAM]] PATH...
 
-Finds the loss functions (yTrue, yPred) => tf.Tensor in FILE..., checks their signatures and lints
-their bodies; without --static it also runs them on sample tensors.
-  --json            print the report as JSON
+Finds the loss functions (yTrue, yPred) => tf.Tensor in PATH..., checks their signatures and lints
+their bodies; without --static it also runs them on sample tensors. A PATH is a file, a folder
+(its ${WALKED_EXTENSIONS.join(', ')} files) or a glob ('src/**/*.ts'); folders and globs skip
+node_modules and what .gitignore ignores.
+  --format F        text (default), json, sarif (SARIF 2.1.0, for code scanning) or github
+                    (GitHub Actions annotations)
+  --json            the same as --format json
   --static          analysis only: no code is run
   --task T          sample tensors to check with (default auto; a @lossTask tag wins)
   --seed N          seed of the sample tensors (default 1)
@@ -37,13 +47,16 @@ unreadable file or internal error (the other files are still reported).`;
 
 class UsageError extends Error {}
 
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
 /** One process per core: the checks are CPU-bound. */
 function defaultJobs(): number {
   return Math.max(1, Math.min(64, os.availableParallelism()));
 }
 
 export interface CheckOptions {
-  json: boolean;
+  format: Format;
   static: boolean;
   task: 'auto' | Task;
   seed: number;
@@ -65,6 +78,7 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
         static: { type: 'boolean', default: false },
         task: { type: 'string', default: 'auto' },
         seed: { type: 'string', default: '1' },
@@ -77,6 +91,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const format = values.format ?? (values.json ? 'json' : 'text');
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${FORMATS.join(', ')}, not '${format}'`);
+  if (values.json && format !== 'json') throw new UsageError(`--json is --format json: it cannot go with --format ${format}`);
   const task = values.task as string;
   if (task !== 'auto' && !(TASKS as readonly string[]).includes(task)) throw new UsageError(`--task must be auto, regression, binary, categorical, sparse or segmentation, not '${task}'`);
   const seed = Number(values.seed);
@@ -92,9 +109,9 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
   }
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
   if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
-  if (positionals.length === 0) throw new UsageError('no FILE given');
+  if (positionals.length === 0) throw new UsageError('no PATH given');
   return {
-    json: values.json as boolean,
+    format: format as Format,
     static: values.static as boolean,
     task: task as CheckOptions['task'],
     seed,
@@ -108,17 +125,28 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
 /** `analyzer`: one kept across runs (the fuzz test runs thousands), else the lazily loaded analysis's. */
 export async function runCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void, analyzer?: Analyzer): Promise<number> {
   const started = performance.now();
-  const sources: SourceText[] = [];
-  let unreadable = false;
-  for (const file of options.files) {
+  // Each path in order: a file read, or the reason it could not be (still reported, exit 2).
+  const entries: Array<SourceText | { file: string; unreadable: string }> = [];
+  const targets = expandTargets(options.files);
+  for (const target of targets.targets) {
+    if (target.empty !== undefined) {
+      err(`loss-lab: ${target.target}: ${target.empty}\n`);
+      entries.push({ file: target.target, unreadable: target.empty });
+    } else if (target.kind !== 'file') {
+      const skipped = target.ignored > 0 ? `; node_modules and ${target.ignored} paths a .gitignore ignores skipped` : '; node_modules skipped';
+      err(`loss-lab: ${target.target}: ${target.files.length} ${target.files.length === 1 ? 'file' : 'files'}${skipped}\n`);
+    }
+  }
+  for (const file of targets.files) {
     try {
-      sources.push({ file, text: readSourceFile(file) });
+      entries.push({ file, text: readSourceFile(file) });
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
       err(`loss-lab: ${error.message}\n`);
-      unreadable = true;
+      entries.push({ file, unreadable: error.message });
     }
   }
+  const sources = entries.filter((e): e is SourceText => 'text' in e);
   // A bug of Loss Lab's costs the file it meets its report, never the others theirs.
   let internal = false;
   const failed = (file: string, error: unknown): void => {
@@ -134,10 +162,15 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
   } finally {
     await runner?.dispose();
   }
-  const files = analyses.filter((a): a is FileAnalysis => a !== undefined && !broken.has(a)).map((a) => toFileReport(a.file, a));
+  const analysisOf = new Map(sources.map((source, i) => [source, analyses[i]]));
+  const files = entries.flatMap((entry): FileReport[] => {
+    if (!('text' in entry)) return [unreadableFile(entry.file, entry.unreadable)];
+    const analysis = analysisOf.get(entry);
+    return analysis && !broken.has(analysis) ? [toFileReport(analysis.file, analysis)] : [];
+  });
   const report: CheckReport = { version: 1, files, summary: summarize(files, performance.now() - started) };
-  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
-  if (unreadable || internal) return 2;
+  out(formatReport(report, options.format));
+  if (report.summary.unreadable > 0 || internal) return 2;
   return report.summary.errors > 0 ? 1 : 0;
 }
 
@@ -227,6 +260,23 @@ async function runLosses(
     }
   });
   return broken;
+}
+
+function formatReport(report: CheckReport, format: Format): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'sarif':
+      return formatSarif(report, { cwd: process.cwd(), version: VERSION });
+    case 'github':
+      return formatGithub(report);
+    case 'text':
+      return formatText(report);
+  }
+}
+
+function unreadableFile(file: string, reason: string): FileReport {
+  return { file: displayPath(file), diagnostics: [], losses: [], unreadable: reason };
 }
 
 /** Exactly the contract's fields, in the contract's order. */

@@ -7,13 +7,14 @@ const MARKS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗'
 
 export function formatText(report: CheckReport): string {
   const lines: string[] = [];
-  for (const file of report.files) lines.push(...formatFile(file));
-  const { files, losses, errors, warnings, ms } = report.summary;
+  // An unreadable file's reason is on stderr, where the CLI said it.
+  for (const file of report.files) if (file.unreadable === undefined) lines.push(...formatFile(file));
+  const { files, losses, errors, warnings, ms, unreadable } = report.summary;
   // Skips are neither passes nor problems: counted on their own, never folded into "ok".
   const skipped = report.files.reduce((n, f) => n + f.losses.reduce((m, l) => m + l.checks.filter((c) => c.status === 'skip').length, 0), 0);
   if (lines.length > 0) lines.push('');
   lines.push(
-    `${plural(files, 'file')}, ${plural(losses, 'loss', 'losses')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${skipped > 0 ? `, ${skipped} checks skipped` : ''} (${Math.round(ms)} ms)`,
+    `${plural(files, 'file')}, ${plural(losses, 'loss', 'losses')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${skipped > 0 ? `, ${skipped} checks skipped` : ''}${unreadable > 0 ? `; ${unreadable} unreadable` : ''} (${Math.round(ms)} ms)`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -89,9 +89,12 @@ export interface FileReport {
   /** File-level findings, e.g. LL001 outside any loss. */
   diagnostics: Diagnostic[];
   losses: LossReport[];
+  /** Why the file could not be read (then nothing else is known about it; the exit status is 2). */
+  unreadable?: string;
 }
 
 export interface Summary {
+  /** Files read and analysed (unreadable ones not counted). */
   files: number;
   losses: number;
   /** Error diagnostics plus failed checks. */
@@ -99,6 +102,8 @@ export interface Summary {
   /** Warning diagnostics plus checks that warn. */
   warnings: number;
   ms: number;
+  /** Files that could not be read (listed in `files` with the reason). */
+  unreadable: number;
 }
 
 export interface CheckReport {
@@ -123,5 +128,6 @@ export function summarize(files: FileReport[], ms: number): Summary {
       loss.checks.forEach((c) => count(c.status));
     }
   }
-  return { files: files.length, losses, errors, warnings, ms: Math.round(ms * 10) / 10 };
+  const unreadable = files.filter((f) => f.unreadable !== undefined).length;
+  return { files: files.length - unreadable, losses, errors, warnings, ms: Math.round(ms * 10) / 10, unreadable };
 }

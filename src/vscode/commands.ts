@@ -1,6 +1,7 @@
 // The palette commands ("Loss Lab: …") and the CodeLens commands, as small functions over the
 // documents, the runtime and the Testing view.
 import * as vscode from 'vscode';
+import { findFilesInScope } from './file-scope';
 import type { LossInfo } from '../core/analyze';
 import { TASKS, type CheckResult } from '../core/report';
 import { isLossDocument, type LossDocuments } from './documents';
@@ -72,7 +73,7 @@ const TASK_DETAILS: Record<'auto' | (typeof TASKS)[number], string> = {
 };
 
 /** untitled:<folder>/<name>.ts, with a number added while a file or an open editor has that name. */
-async function untitledFor(name: string): Promise<vscode.Uri> {
+export async function untitledFor(name: string): Promise<vscode.Uri> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   for (let n = 1; ; n++) {
     const file = `${name}${n === 1 ? '' : n}.ts`;
@@ -114,7 +115,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   register('lossLab.checkWorkspace', () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loss Lab: checking the workspace', cancellable: true }, async (progress, token) => {
-      const files = await vscode.workspace.findFiles('**/*.{ts,js,mts,mjs,cts,cjs}', '{**/node_modules/**,**/dist/**,**/out/**,**/*.d.ts}', 500, token);
+      const files = await findFilesInScope(500, token);
       const tally = { files: 0, losses: 0, failed: 0, warned: 0, errors: 0, looked: 0 };
       for (const uri of files) {
         if (token.isCancellationRequested) break;

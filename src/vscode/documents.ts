@@ -2,6 +2,7 @@
 // that CodeLens, the Testing view and quick fixes read. Analysis runs on the unsaved text, first
 // without types on every edit (fast), then with TypeScript's checker once typing pauses.
 import * as vscode from 'vscode';
+import { inScope } from './file-scope';
 import type { FileAnalysis } from '../core/analyze';
 import { AnalysisStopped, type AnalysisClient } from '../core/analyze/client';
 import type { TaskOption } from '../core/analyze/task';
@@ -23,7 +24,7 @@ export const MANY_LOSSES = 200;
 export const LOSS_LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 
 export function isLossDocument(doc: vscode.TextDocument): boolean {
-  return LOSS_LANGUAGES.includes(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+  return LOSS_LANGUAGES.includes(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && inScope(doc.uri);
 }
 
 /** The path to analyse a document as: an untitled editor gets its language's extension. */

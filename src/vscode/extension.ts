@@ -14,6 +14,7 @@ import { readSettings } from './settings';
 import { LossStatus } from './status';
 import { LossTests, type TestState } from './testing';
 import { Notices } from './notices';
+import { registerWalkthrough } from './walkthrough';
 import type { CheckResult } from '../core/report';
 
 /** What activate() returns: for the integration tests, which cannot see these through VS Code's API. */
@@ -61,9 +62,10 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
       const analysis = documents.latest(doc);
       if (readSettings().checkOnSave && analysis?.losses.length && vscode.workspace.isTrusted) void tests.runLosses(doc, analysis.losses);
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLab.task') && documents.reanalyzeAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => ['lossLab.task', 'lossLab.include', 'lossLab.exclude'].some((s) => e.affectsConfiguration(s)) && documents.reanalyzeAll()),
   );
   registerCommands(context, { documents, tests, log, panels, notices });
+  registerWalkthrough(context);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {

@@ -1,6 +1,7 @@
 // The Testing view: each loss a test item under its file, each runtime check a child. Running an
 // item runs the runtime checks; failures carry their message and the loss's location.
 import * as vscode from 'vscode';
+import { findFilesInScope } from './file-scope';
 import type { LossInfo } from '../core/analyze';
 import { CHECK_IDS, type CheckResult } from '../core/report';
 import { toRange } from './convert';
@@ -210,7 +211,7 @@ export class LossTests implements vscode.Disposable {
 
   /** Finds the loss files of the workspace (a cheap text filter, then the fast analysis). */
   private async discoverWorkspace(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/*.{ts,js,mts,mjs,cts,cjs}', '{**/node_modules/**,**/dist/**,**/out/**,**/*.d.ts}', 500);
+    const files = await findFilesInScope(500);
     for (const uri of files) {
       const bytes = await vscode.workspace.fs.readFile(uri);
       const text = Buffer.from(bytes).toString('utf8');

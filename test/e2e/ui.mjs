@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walkthroughOpensAndCompletesAStep } from './walkthrough.mjs';
 
 /** The files inside a .vsix (a zip), read with Python's zipfile: no unzip needed. */
 function vsixFiles(vsix) {
@@ -380,6 +381,8 @@ export async function runUiTests({ vsix, results, launchBrowser, workspaceCopy, 
       if (((await frame.locator('#train-backend').textContent()) ?? '').trim() !== '') throw new Error('backends were timed');
       await page.screenshot({ path: path.join(results, 'workbench-no-gradient.png') });
     });
+
+    await test('the walkthrough opens from the palette; its buttons open the example and check it, and mark their steps done', () => walkthroughOpensAndCompletesAStep(page, results));
 
     await test('New Loss from Template opens the chosen template in a new editor', async () => {
       await runCommand(page, 'Loss Lab: New Loss from Template');

@@ -97,7 +97,7 @@ export async function checkSource(source: Source, dir: string, analyzer: Analyze
   fs.writeFileSync(file, source.text);
   let stdout = '';
   let stderr = '';
-  const code = await runCheck({ json: true, static: true, task: 'auto', seed: 1, timeoutMs: 5000, files: [file] }, (t) => (stdout += t), (t) => (stderr += t), analyzer);
+  const code = await runCheck({ format: 'json', static: true, task: 'auto', seed: 1, timeoutMs: 5000, files: [file] }, (t) => (stdout += t), (t) => (stderr += t), analyzer);
   const problems: string[] = [];
   // A NUL byte makes it a binary file, which the CLI refuses by contract (exit 2, one line).
   if (source.text.slice(0, 8192).includes('\0')) return code === 2 && /is not a text file/.test(stderr) ? [] : [`a binary file gave exit ${code}: ${stderr.trim()}`];

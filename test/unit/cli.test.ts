@@ -37,7 +37,7 @@ describe('loss-lab check --static', () => {
     ]);
     assert.deepStrictEqual(huber?.losses[0]?.range.start, { line: 3, character: 0 });
     assert.deepStrictEqual(mse?.losses.map((l) => [l.name, l.diagnostics.length, l.checks.length]), [['meanSquaredError', 0, 0]]);
-    assert.deepStrictEqual({ ...report.summary, ms: 0 }, { files: 2, losses: 2, errors: 1, warnings: 0, ms: 0 });
+    assert.deepStrictEqual({ ...report.summary, ms: 0 }, { files: 2, losses: 2, errors: 1, warnings: 0, ms: 0, unreadable: 0 });
     assert.ok(report.summary.ms > 0);
   });
 
@@ -66,7 +66,8 @@ describe('loss-lab check --static', () => {
   describe('bad input gets a clear message and exit 2, never a stack trace', () => {
     const cases: Array<[string, () => string, RegExp]> = [
       ['a missing file', () => path.join(tmp, 'missing.ts'), /missing\.ts: no such file/],
-      ['a directory', () => tmp, /is a directory: pass the loss files themselves/],
+      ['a folder with no loss file in it', () => fs.mkdtempSync(path.join(tmp, 'empty-')), /: no \.ts, \.js, \.mts, \.mjs file in it \(node_modules is skipped\)/],
+      ['a glob that matches nothing', () => `${tmp}/**/*.nothing.ts`, /: no TypeScript or JavaScript file matches it/],
       ['a binary file', () => writeFile('binary.js', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), /is not a text file/],
       ['a file of 5 MB', () => writeFile('huge.ts', `// ${'x'.repeat(5 * 1024 * 1024)}\n`), /is 5\.0 MB; Loss Lab reads loss files of up to 1 MB/],
       ['a file that is not TypeScript or JavaScript', () => writeFile('notes.py', 'print(1)\n'), /is not a TypeScript or JavaScript file/],

@@ -30,7 +30,7 @@ describe('an internal error in one file', () => {
     fs.writeFileSync(good, loss);
     let stdout = '';
     let stderr = '';
-    const options = { json: true, static: true, task: 'auto' as const, seed: 1, timeoutMs: 5000, files: [bad, good] };
+    const options = { format: 'json' as const, static: true, task: 'auto' as const, seed: 1, timeoutMs: 5000, files: [bad, good] };
     const code = await runCheck(options, (t) => (stdout += t), (t) => (stderr += t), new FailingOn(bad));
     assert.strictEqual(code, 2);
     assert.strictEqual(stderr.split('\n').filter(Boolean).length, 1, stderr);

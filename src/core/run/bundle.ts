@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as esbuildTypes from 'esbuild';
 
+import { loadEsbuild, loaderFor } from './esbuild-loader';
 import { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX } from './bundle-names';
 
 export { BUNDLE_EXPORTS, BUNDLE_TFJS, HIDDEN_EXPORT_PREFIX };
@@ -23,15 +24,6 @@ export interface BundleRequest {
 }
 
 export type BundleResult = { ok: true; code: string; ms: number } | { ok: false; message: string; ms: number };
-
-let esbuildModule: typeof esbuildTypes | undefined;
-
-/** esbuild is loaded on first use: it is a native binary, needed only when a loss is run. */
-function esbuild(): typeof esbuildTypes {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: keeps start-up free of it
-  esbuildModule ??= require('esbuild') as typeof esbuildTypes;
-  return esbuildModule;
-}
 
 export async function bundleLoss(request: BundleRequest): Promise<BundleResult> {
   const started = performance.now();
@@ -58,8 +50,12 @@ export async function bundleLoss(request: BundleRequest): Promise<BundleResult> 
     },
   };
   try {
-    const result = await esbuild().build({
+    // Loaded on first use, once per process (see esbuild-loader.ts): needed only when a loss is run.
+    const { esbuild, plugins } = await loadEsbuild();
+    const result = await esbuild.build({
       entryPoints: [file],
+      // The wasm build's default is '/': paths in messages are relative to this on both kinds.
+      absWorkingDir: process.cwd(),
       bundle: true,
       write: false,
       format: 'iife',
@@ -67,7 +63,7 @@ export async function bundleLoss(request: BundleRequest): Promise<BundleResult> 
       mainFields: ['module', 'main'],
       target: 'es2020',
       logLevel: 'silent',
-      plugins: [plugin],
+      plugins: [plugin, ...plugins],
       // Node's own modules are there in the worker, not in the browser: reported by the run there.
       external: ['fs', 'path', 'os', 'crypto', 'util', 'node:*'],
       footer: { js: `globalThis[${JSON.stringify(BUNDLE_EXPORTS)}] = ${'__lossLabModule'};` },
@@ -79,14 +75,6 @@ export async function bundleLoss(request: BundleRequest): Promise<BundleResult> 
   } catch (error) {
     return { ok: false, message: describeBuildError(error, file), ms: performance.now() - started };
   }
-}
-
-function loaderFor(file: string): esbuildTypes.Loader {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.tsx') return 'tsx';
-  if (ext === '.jsx') return 'jsx';
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') return 'ts';
-  return 'js';
 }
 
 /** Appends exports for `@loss` functions the module keeps to itself. */
