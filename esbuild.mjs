@@ -49,6 +49,8 @@ async function buildBundles() {
     external: [...nodeBundles.external, 'vscode', 'esbuild', 'esbuild-wasm'],
     define: { 'process.env.LOSS_LAB_ESBUILD': '"wasm"' },
   };
+  // The extension's bundler thread (src/core/run/bundler-thread.ts): esbuild-wasm off the extension host's thread.
+  const bundler = { ...extension, entryPoints: { bundler: 'src/core/run/bundler-main.ts' } };
   const options = {
     ...nodeBundles,
     entryPoints: { cli: 'src/cli.ts', worker: 'src/core/run/worker.ts' },
@@ -98,10 +100,10 @@ async function buildBundles() {
   fs.mkdirSync(path.join(dist, 'webview'), { recursive: true });
   fs.copyFileSync('webview/panel.css', path.join(dist, 'webview', 'panel.css'));
   if (watch) {
-    for (const o of [options, analysis, extension, page, worker]) await (await esbuild.context(o)).watch();
+    for (const o of [options, analysis, extension, bundler, page, worker]) await (await esbuild.context(o)).watch();
     console.log('watching…');
   } else {
-    await Promise.all([esbuild.build(options), esbuild.build(analysis), esbuild.build(extension), esbuild.build(page), esbuild.build(worker)]);
+    await Promise.all([esbuild.build(options), esbuild.build(analysis), esbuild.build(extension), esbuild.build(bundler), esbuild.build(page), esbuild.build(worker)]);
   }
 }
 

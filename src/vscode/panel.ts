@@ -5,7 +5,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
-import { bundleLoss } from '../core/run/bundle';
+import { bundleOffThread } from '../core/run/bundler-thread';
 import { checksForPanel, clip, dispatch, pageMessage, type HostMessage, type PageMessage, type Handlers, type PanelSettings } from '../protocol';
 import { panelHtml } from '../webview-html';
 import { analysisPath, isLossDocument, type LossDocuments } from './documents';
@@ -163,7 +163,7 @@ export class PreviewPanels implements vscode.Disposable {
     if (turn !== this.sent) return;
     if (!loss) return this.post({ type: 'noLoss', reason: `${target.name} is no longer a loss in ${vscode.workspace.asRelativePath(doc.uri)}` });
     const trusted = vscode.workspace.isTrusted;
-    const bundle = trusted ? await bundleLoss({ file: analysisPath(doc), text: analysis.runModule ?? doc.getText(), hiddenLosses: loss.exportName === undefined ? [loss.name] : [] }) : undefined;
+    const bundle = trusted ? await bundleOffThread({ file: analysisPath(doc), text: analysis.runModule ?? doc.getText(), hiddenLosses: loss.exportName === undefined ? [loss.name] : [] }) : undefined;
     if (turn !== this.sent || !this.panel) return;
     if (bundle) this.log.info(`panel: bundled ${loss.name} in ${Math.round(bundle.ms)} ms`);
     const problem = !trusted

@@ -1,9 +1,10 @@
-// Running losses from the editor: only in a trusted workspace, in the runner's worker thread, with
+// Running losses from the editor: only in a trusted workspace, in the runner's child processes, with
 // the settings' seed, timeout and reference. Results are kept per document for the status bar.
 import * as vscode from 'vscode';
 import type { LossInfo } from '../core/analyze';
 import type { CheckResult } from '../core/report';
 import { checkFileLosses } from '../core/run/check-file';
+import { bundleOffThread } from '../core/run/bundler-thread';
 import { LossRunner } from '../core/run/runner';
 import { analysisPath } from './documents';
 import type { Log } from './log';
@@ -58,6 +59,8 @@ export class LossRuntime implements vscode.Disposable {
       timeoutMs: settings.timeoutMs,
       batch: settings.batchSize,
       sourceText: doc.getText(),
+      // esbuild-wasm compiles for hundreds of milliseconds: never on the extension host's thread.
+      bundler: bundleOffThread,
       // auto may fall back to another preset when the loss does not run on the first it chose.
       task: settings.task,
       ...(settings.reference ? { reference: settings.reference } : {}),

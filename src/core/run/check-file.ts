@@ -5,7 +5,7 @@ import type { TaskOption } from '../analyze/task';
 import { taskTagBefore } from '../analyze/task-tag';
 import { parseReference, REFERENCE_PARAMETERS } from '../checks/reference-spec';
 import type { CheckResult, Range, Task } from '../report';
-import { bundleLoss } from './bundle';
+import { bundleLoss, type BundleRequest, type BundleResult } from './bundle';
 import type { LossRunner, OutputTail } from './runner';
 
 export interface FileCheckOptions {
@@ -32,6 +32,8 @@ export interface FileCheckOptions {
   onOutput?: (output: OutputTail) => void;
   /** Start a spare process for the next file (default true; false when no file follows). */
   spare?: boolean;
+  /** Bundles the module (default: bundleLoss here; the editor bundles in a thread of its own). */
+  bundler?: (request: BundleRequest) => Promise<BundleResult>;
 }
 
 /** Loss name → its checks, in the order of DESIGN.md's check ids. */
@@ -45,7 +47,7 @@ export async function checkFileLosses(
   const results = new Map<string, CheckResult[]>();
   if (losses.length === 0) return results;
   const hiddenLosses = losses.filter((l) => l.exportName === undefined).map((l) => l.name);
-  const bundle = await bundleLoss({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
+  const bundle = await (options.bundler ?? bundleLoss)({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
   const skip = (loss: LossInfo, checks: CheckResult[]): void => {
     results.set(loss.name, checks);
     options.onLoss?.(loss.name, checks, 0, loss.task);
