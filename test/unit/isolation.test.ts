@@ -159,6 +159,13 @@ describe('loss-lab check: isolation from the command line', function () {
     assert.ok(!stdout.includes('line 129999'), "the loss's output stays out of the report");
   });
 
+  it('keeps a caller that waits only for a spare process alive until it is ready', () => {
+    const script = `const { LossRunner } = require(${JSON.stringify(path.join(ROOT, 'src', 'core', 'run', 'runner.ts'))});
+      (async () => { const runner = new LossRunner(); console.log('ready on ' + (await runner.warmUp())); await runner.dispose(); })();`;
+    const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.match(result.stdout, /^ready on (wasm|cpu)$/m, result.stderr);
+  });
+
   it("exits 1 on a NaN loss checked after a file that patched the checks' globals", () => {
     const { code, stdout } = run('check', '--json', path.join(ISOLATION, 'patches-at-load.js'), path.join(ISOLATION, 'nan-loss.js'));
     assert.strictEqual(code, 1);

@@ -104,10 +104,18 @@ export class LossRunner {
     return session;
   }
 
-  /** Starts a spare process ahead of the first run (tfjs takes a moment to load). */
-  warmUp(): Promise<string> {
+  /** Starts a spare process ahead of the first run (tfjs takes a moment to load); resolves when it is ready. */
+  async warmUp(): Promise<string> {
     this.keepSpares();
-    return this.spares[0]?.ready ?? Promise.resolve('');
+    const spare = this.spares[0];
+    if (!spare) return '';
+    // Held while waited for: an idle spare alone does not keep the caller's process alive.
+    refChild(spare);
+    try {
+      return await spare.ready;
+    } finally {
+      if (this.spares.includes(spare)) unrefChild(spare);
+    }
   }
 
   async dispose(): Promise<void> {
