@@ -2,13 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { requireWithCodeCache } from './code-cache';
+import { codeCacheDir, requireWithCodeCache } from './code-cache';
 
 describe('loading a bundle with V8 code cache', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-code-cache-test-'));
   after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
-    const caches = path.join(os.tmpdir(), 'loss-lab-code-cache');
+    const caches = codeCacheDir();
     for (const name of fs.existsSync(caches) ? fs.readdirSync(caches) : []) if (name.includes(`-${process.pid}.js-`)) fs.rmSync(path.join(caches, name), { force: true });
   });
 
@@ -40,7 +40,7 @@ describe('loading a bundle with V8 code cache', () => {
     assert.strictEqual(reloaded.fromCache, false);
     assert.strictEqual(reloaded.exports.answer(), 2);
     reloaded.save();
-    const caches = fs.readdirSync(path.join(os.tmpdir(), 'loss-lab-code-cache')).filter((n) => n.startsWith(`changed-${process.pid}.js-`));
+    const caches = fs.readdirSync(codeCacheDir()).filter((n) => n.startsWith(`changed-${process.pid}.js-`));
     assert.strictEqual(caches.length, 1, `the earlier build's cache is removed: ${caches.join(', ')}`);
   });
 
@@ -52,6 +52,27 @@ describe('loading a bundle with V8 code cache', () => {
       assert.strictEqual(requireWithCodeCache(file).fromCache, false);
     } finally {
       delete process.env.NODE_DISABLE_COMPILE_CACHE;
+    }
+  });
+});
+
+describe('the code cache folder', () => {
+  it("is this user's own: a folder another user could write to is neither read nor written", function () {
+    if (process.getuid === undefined) this.skip();
+    const dir = codeCacheDir();
+    assert.ok(dir.endsWith(`loss-lab-code-cache-${process.getuid()}`), dir);
+    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lab-code-cache-owner-')), `owner-${process.pid}.js`);
+    fs.writeFileSync(bundle, 'module.exports = 42;\n');
+    fs.mkdirSync(dir, { recursive: true });
+    const mode = fs.statSync(dir).mode & 0o777;
+    try {
+      fs.chmodSync(dir, 0o777); // as if another user could plant compiled code in it
+      const loaded = requireWithCodeCache<number>(bundle);
+      assert.strictEqual(loaded.exports, 42);
+      loaded.save();
+      assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith(`owner-${process.pid}.js-`)), 'nothing written to a folder others can write to');
+    } finally {
+      fs.chmodSync(dir, mode);
     }
   });
 });

@@ -21,9 +21,8 @@ export interface CachedModule<T> {
 export function requireWithCodeCache<T>(file: string): CachedModule<T> {
   const source = fs.readFileSync(file, 'utf8');
   const stat = fs.statSync(file);
-  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE
-    ? undefined
-    : path.join(os.tmpdir(), 'loss-lab-code-cache', `${path.basename(file)}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`);
+  const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : ownCacheDir();
+  const cacheFile = dir ? path.join(dir, `${path.basename(file)}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`) : undefined;
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
   const script = new vm.Script(wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as T };
@@ -35,7 +34,6 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
     save: () => {
       if (!cacheFile || !fresh) return;
       try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         const partial = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(partial, script.createCachedData());
         fs.renameSync(partial, cacheFile);
@@ -49,6 +47,29 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
       }
     },
   };
+}
+
+/** The code caches' folder: one per user, made private (0700) by this user. */
+export function codeCacheDir(): string {
+  const uid = process.getuid?.();
+  return path.join(os.tmpdir(), uid === undefined ? 'loss-lab-code-cache' : `loss-lab-code-cache-${uid}`);
+}
+
+/**
+ * The cache folder, when it is this user's own and nobody else can write to it: compiled code read
+ * from a folder another user controls would run as this user. Otherwise no cache is read or written.
+ */
+function ownCacheDir(): string | undefined {
+  const dir = codeCacheDir();
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!stat.isDirectory() || (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0))) return undefined;
+    return dir;
+  } catch {
+    return undefined; // a read-only temporary folder: compile every time
+  }
 }
 
 function readIfPresent(file: string): Buffer | undefined {
