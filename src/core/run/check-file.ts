@@ -46,8 +46,6 @@ export async function checkFileLosses(
 ): Promise<Map<string, CheckResult[]>> {
   const results = new Map<string, CheckResult[]>();
   if (losses.length === 0) return results;
-  const hiddenLosses = losses.filter((l) => l.exportName === undefined).map((l) => l.name);
-  const bundle = await (options.bundler ?? bundleLoss)({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
   const skip = (loss: LossInfo, checks: CheckResult[]): void => {
     results.set(loss.name, checks);
     options.onLoss?.(loss.name, checks, 0, loss.task);
@@ -57,6 +55,9 @@ export async function checkFileLosses(
     return !loss.runSkip;
   });
   if (runnable.length === 0) return ordered(results, losses);
+  // Bundled only when a loss will run: one bundle serves all of the file's losses.
+  const hiddenLosses = losses.filter((l) => l.exportName === undefined).map((l) => l.name);
+  const bundle = await (options.bundler ?? bundleLoss)({ file, ...(text === undefined ? {} : { text }), hiddenLosses });
   if (!bundle.ok) {
     for (const loss of runnable) skip(loss, [{ id: 'runs', status: 'fail', message: `the module cannot be loaded: ${bundle.message}`, ms: Math.round(bundle.ms) }]);
     return ordered(results, losses);

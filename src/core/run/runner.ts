@@ -163,11 +163,7 @@ export class LossRunner {
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
-    const end = (why: string): void => {
-      if (child.ended) return;
-      child.ended = why;
-      for (const listener of child.onEnd) listener(why);
-    };
+    const end = (why: string): void => markEnded(child, why);
     // After its exit, what it printed last may still be in the pipes: read it first (a short while:
     // a process the loss started may hold them open).
     proc.once('exit', (code, signal) => {
@@ -355,10 +351,14 @@ function kill(child: Child, why: string): void {
     proc.stderr?.destroy();
   }, 300);
   void child.drained.then(() => clearTimeout(timer));
-  if (child.ended === undefined) {
-    child.ended = why;
-    for (const listener of child.onEnd) listener(why);
-  }
+  markEnded(child, why);
+}
+
+/** The first reason a process ended is its reason; whoever waits on it is told. */
+function markEnded(child: Child, why: string): void {
+  if (child.ended !== undefined) return;
+  child.ended = why;
+  for (const listener of child.onEnd) listener(why);
 }
 
 function refChild(child: Child): void {

@@ -36,14 +36,14 @@ const uncaught: string[] = [];
 
 const stdout = process.stdout;
 const stderr = process.stderr;
-const write = Reflect.apply.bind(undefined, stdout.write) as unknown as (target: NodeJS.WriteStream, args: [string, () => void]) => boolean;
+const write = stdout.write;
 
 /**
  * What the loss printed, out of this process's buffers into the pipes, before the reply: the runner
  * may end this process once it has its answer (at most 2 s: a loss may have patched the streams).
  */
 async function flushed(): Promise<void> {
-  const drained = (stream: NodeJS.WriteStream): Promise<void> => (stream.writableLength > 0 ? new Promise((resolve) => write(stream, ['', () => resolve()])) : Promise.resolve());
+  const drained = (stream: NodeJS.WriteStream): Promise<void> => (stream.writableLength > 0 ? new Promise((resolve) => apply(write, stream, ['', () => resolve()])) : Promise.resolve());
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([Promise.all([drained(stdout), drained(stderr)]), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
   clearTimeout(timer);
@@ -58,8 +58,12 @@ function post(reply: ChildReply): void {
  * be put back is kept for the report.
  */
 function restore(all = false): void {
-  const names = [...(hot?.restore() ?? []), ...(all ? (cold?.restore() ?? []) : [])];
-  for (const name of names) if (!stuck.includes(name)) stuck.push(name);
+  keepStuck(hot?.restore());
+  if (all) keepStuck(cold?.restore());
+}
+
+function keepStuck(names: string[] | undefined): void {
+  for (const name of names ?? []) if (!stuck.includes(name)) stuck.push(name);
 }
 
 /** What the module replaced when it loaded: told with each of its losses. */
