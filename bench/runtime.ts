@@ -4,6 +4,7 @@
 // this one run.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer } from '../src/core/analyze';
@@ -118,7 +119,11 @@ async function tensorsAfterChecks(rows: Rows): Promise<void> {
   rows.push(['tensors alive before / after 1000 full checks (in process)', `${before} / ${after} (target unchanged: ${before === after ? 'met' : 'NOT met'}), ${((performance.now() - started) / 1000).toFixed(1)} ms per check`]);
 }
 
-/** Ten files, as `loss-lab check --jobs 1` and `--jobs 2` run them: each file in a fresh process. */
+/**
+ * Ten files, as `loss-lab check --jobs 1` and `--jobs 2` run them: each file in a fresh process, at
+ * most N processes at a time, the first started ahead. The runtime checks alone (the analysis done
+ * before), then the whole command, which analyses the files first.
+ */
 async function jobs(rows: Rows): Promise<void> {
   const analyzer = new Analyzer();
   const files = [
@@ -132,29 +137,68 @@ async function jobs(rows: Rows): Promise<void> {
   });
   const losses = runs.reduce((n, r) => n + r.losses.length, 0);
   const time = async (count: number): Promise<number> => {
-    const runner = new LossRunner({ timeoutMs: 60_000, jobs: count });
+    const runner = new LossRunner({ timeoutMs: 60_000, jobs: count, processes: count });
     const started = performance.now();
+    runner.prestart(count);
     await checkFiles(runner, runs);
     const ms = performance.now() - started;
     await runner.dispose();
     return ms;
   };
+  const cli = (count: number): number => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--jobs', String(count), ...files], { encoding: 'utf8' });
+    if (result.status !== 0 && result.status !== 1) throw new Error(`loss-lab check failed: ${result.stderr}`);
+    return performance.now() - started;
+  };
   const one: number[] = [];
   const two: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  const cliOne: number[] = [];
+  const cliTwo: number[] = [];
+  for (let round = 0; round < 5; round++) {
     one.push(await time(1));
     two.push(await time(2));
+    cliOne.push(cli(1));
+    cliTwo.push(cli(2));
   }
   const ratio = median(two) / median(one);
-  rows.push([`runtime checks of 10 files (${losses} losses), one at a time (--jobs 1, median of 3)`, `${median(one).toFixed(0)} ms`]);
-  rows.push(['the same, two at a time (--jobs 2, interleaved)', `${median(two).toFixed(0)} ms`]);
+  const cliRatio = median(cliTwo) / median(cliOne);
+  rows.push([`runtime checks of 10 files (${losses} losses), one process at a time (--jobs 1, median of 5)`, `${median(one).toFixed(0)} ms`]);
+  rows.push(['the same, two processes at a time (--jobs 2, interleaved)', `${median(two).toFixed(0)} ms`]);
   rows.push(['--jobs 2 / --jobs 1', `${ratio.toFixed(2)} (target ≤ 0.65: ${ratio <= 0.65 ? 'met' : 'NOT met'})`]);
+  rows.push(['loss-lab check on the same 10 files, analysis included: --jobs 1 | --jobs 2 (median of 5, interleaved)', `${median(cliOne).toFixed(0)} ms | ${median(cliTwo).toFixed(0)} ms, ratio ${cliRatio.toFixed(2)}`]);
+}
+
+/** A check process from fork to ready (tfjs loaded, warmed up), through V8's code cache and without it. */
+async function processStart(rows: Rows): Promise<void> {
+  const ready = async (cache: boolean): Promise<number> => {
+    const saved = process.env.NODE_DISABLE_COMPILE_CACHE;
+    if (cache) delete process.env.NODE_DISABLE_COMPILE_CACHE;
+    else process.env.NODE_DISABLE_COMPILE_CACHE = '1';
+    const runner = new LossRunner();
+    const started = performance.now();
+    await runner.warmUp();
+    const ms = performance.now() - started;
+    await runner.dispose();
+    if (saved === undefined) delete process.env.NODE_DISABLE_COMPILE_CACHE;
+    else process.env.NODE_DISABLE_COMPILE_CACHE = saved;
+    return ms;
+  };
+  await ready(true); // writes the cache if this build has none yet
+  const cached: number[] = [];
+  const compiled: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    cached.push(await ready(true));
+    compiled.push(await ready(false));
+  }
+  rows.push(['a check process from fork to ready (tfjs loaded, warmed up): with the code cache | compiling (median of 7, interleaved)', `${median(cached).toFixed(0)} ms | ${median(compiled).toFixed(0)} ms`]);
 }
 
 export async function benchRuntime(): Promise<Rows> {
   setWasmPaths(`${path.join(ROOT, 'dist', 'wasm')}${path.sep}`);
   await tf.setBackend('wasm');
   const rows: Rows = [];
+  await processStart(rows);
   await fullCheck(rows);
   gradcheckCost(rows);
   await fitCost(rows);

@@ -153,12 +153,17 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
     err(`loss-lab: internal error while checking ${file}: ${oneLine(error)}\n`);
     internal = true;
   };
-  const analyses = analyzeSources(sources, options, analyzer, failed);
-  const withLosses = analyses.filter((a): a is FileAnalysis => a !== undefined && a.losses.length > 0);
-  const runner = options.static || withLosses.length === 0 ? undefined : new LossRunner({ timeoutMs: options.timeoutMs, jobs: options.jobs });
+  // `--jobs N`: N check processes at a time, the ones started ahead included. The first start while
+  // TypeScript analyses the files on this thread (a process takes about 0.2 s to be ready).
+  const candidates = options.static ? 0 : sources.filter((s) => mayHoldLoss(s.text)).length;
+  const runner = candidates === 0 ? undefined : new LossRunner({ timeoutMs: options.timeoutMs, jobs: options.jobs, processes: options.jobs });
+  runner?.prestart(candidates);
+  let analyses: (FileAnalysis | undefined)[] = [];
   let broken = new Set<FileAnalysis>();
   try {
-    if (runner) broken = await runLosses(runner, withLosses, sources, options, failed);
+    analyses = analyzeSources(sources, options, analyzer, failed);
+    const withLosses = analyses.filter((a): a is FileAnalysis => a !== undefined && a.losses.length > 0);
+    if (runner && withLosses.length > 0) broken = await runLosses(runner, withLosses, sources, options, failed);
   } finally {
     await runner?.dispose();
   }

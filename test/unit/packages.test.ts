@@ -98,7 +98,7 @@ describe('native binary detection', () => {
       const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
       const tarball = path.join(work, packed[0]!.filename);
       const files = packed[0]!.files.map((f) => f.path);
-      assert.ok(files.includes('dist/cli.js') && files.includes('dist/worker.js'), 'the CLI and its worker');
+      assert.ok(files.includes('dist/cli.js') && files.includes('dist/worker.js') && files.includes('dist/worker-code.js'), 'the CLI and its check process');
       assert.ok(!files.some((f) => /^(src|test|webview|examples|media|bench|scripts)\//.test(f) || f.startsWith('dist/extension') || f.startsWith('dist/webview/')), `only what the CLI needs: ${files.filter((f) => !f.startsWith('dist/t')).join(', ')}`);
 
       const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; engines: Record<string, string> };

@@ -46,6 +46,12 @@ describe('runtime checks', function () {
     assert.match(results.get('mae')?.find((c) => c.id === 'reference')?.message ?? '', /worst at residual -?5\.0: 5 vs 25/);
   });
 
+  it('gives a module all of @tensorflow/tfjs, the parts the checks never load included', async () => {
+    const results = await check(path.join(RUNTIME, 'whole-tfjs.ts'));
+    const runs = results.get('mse')?.find((c) => c.id === 'runs');
+    assert.strictEqual(runs?.status, 'pass', runs?.message);
+  });
+
   it('fails the check each wrong loss gets wrong', async () => {
     const results = await check(path.join(RUNTIME, 'wrong.ts'));
     assert.strictEqual(status(results.get('wrongCustomGrad'), 'gradcheck'), 'fail');

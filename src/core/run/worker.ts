@@ -17,6 +17,7 @@ import { BUNDLE_EXPORTS, BUNDLE_TFJS } from './bundle-names';
 import { pickLoss } from './exports';
 import { IntrinsicsGuard } from './guard';
 import { guardRoots } from './guard-roots';
+import { userTfjs } from './user-tfjs';
 import { MESSAGE_LIMIT, type CheckJob, type ChildReply, type ChildRequest, type LoadJob } from './protocol';
 
 const MISSING_KERNEL = /not yet implemented or not found in the registry|kernel .* not (registered|found)/i;
@@ -92,10 +93,14 @@ async function initBackend(): Promise<string> {
   return 'cpu';
 }
 
+/** The module's `tf`: all of @tensorflow/tfjs (user-tfjs.ts), an object of its own. */
+let moduleTfjs: Record<string, unknown> | undefined;
+
 function load(job: LoadJob): string | undefined {
   const global = globalThis as Record<string, unknown>;
-  global[BUNDLE_TFJS] = tf;
-  global.tf = tf; // scripts written for a <script src="tf.min.js"> page use the global tf
+  moduleTfjs ??= userTfjs(tf as unknown as Record<string, unknown>);
+  global[BUNDLE_TFJS] = moduleTfjs;
+  global.tf = moduleTfjs; // scripts written for a <script src="tf.min.js"> page use the global tf
   global.require = createRequire(job.file);
   global[BUNDLE_EXPORTS] = undefined;
   try {
@@ -235,7 +240,13 @@ async function warmUp(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+export interface WorkerHooks {
+  /** Told once the warm-up has run, before any user code: worker-entry.ts saves the code cache then. */
+  warmedUp?: () => void;
+}
+
+/** Started by worker-entry.ts, the process's first code. */
+export async function main(hooks: WorkerHooks = {}): Promise<void> {
   // The runner is gone (the editor closed): nothing is waiting for this process.
   process.on('disconnect', () => process.exit(0));
   preferred = await initBackend();
@@ -248,7 +259,10 @@ async function main(): Promise<void> {
     if (uncaught.length < 3) uncaught.push(describe(error));
   });
   process.on('unhandledRejection', () => undefined);
-  if (process.argv.includes('--warm-up')) await warmUp();
+  if (process.argv.includes('--warm-up')) {
+    await warmUp();
+    hooks.warmedUp?.();
+  }
   const roots = guardRoots();
   hot = new IntrinsicsGuard(roots.hot, roots.maps);
   cold = new IntrinsicsGuard(roots.cold);
@@ -265,5 +279,3 @@ async function main(): Promise<void> {
   });
   post({ type: 'ready', backend: preferred });
 }
-
-void main();
