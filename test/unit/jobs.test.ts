@@ -60,6 +60,23 @@ describe('runtime checks of many files (--jobs)', function () {
     );
   });
 
+  it('starts the files with the most losses first, and reports in the files\' order', async () => {
+    const started: string[] = [];
+    const files = runs(FILES).map((run) => ({ ...run, options: { ...run.options, onLoss: () => started.includes(run.file) || started.push(run.file) } }));
+    const runner = new LossRunner({ timeoutMs: 60_000, jobs: 1, processes: 1 });
+    try {
+      const results = await checkFiles(runner, files);
+      const byLosses = [...files].sort((a, b) => b.losses.length - a.losses.length || FILES.indexOf(a.file) - FILES.indexOf(b.file)).map((r) => r.file);
+      assert.deepStrictEqual(started, byLosses);
+      assert.deepStrictEqual(
+        results.map((r) => (r instanceof Error ? [] : [...r.keys()])),
+        files.map((r) => r.losses.map((l) => l.name)),
+      );
+    } finally {
+      await runner.dispose();
+    }
+  });
+
   it('keeps at most N processes alive with N jobs, spares included, and uses all N', async () => {
     const one = await checkWith(1);
     assert.strictEqual(one.mostAlive, 1, 'one job: one process at a time');

@@ -20,14 +20,17 @@ export interface FileRun {
  */
 export async function checkFiles(runner: LossRunner, runs: readonly FileRun[]): Promise<(Map<string, CheckResult[]> | Error)[]> {
   const results: (Map<string, CheckResult[]> | Error)[] = runs.map(() => new Map());
+  // The files with the most losses first: a long file taken last would leave the other lanes idle
+  // while it runs. The results keep the files' order.
+  const order = runs.map((_, i) => i).sort((a, b) => (runs[b]?.losses.length ?? 0) - (runs[a]?.losses.length ?? 0) || a - b);
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < runs.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++] as number;
       const run = runs[index] as FileRun;
       // A spare process is started only while files remain that no lane has taken.
       try {
-        results[index] = await checkFileLosses(runner, run.file, run.text, run.losses, { ...run.options, spare: next < runs.length });
+        results[index] = await checkFileLosses(runner, run.file, run.text, run.losses, { ...run.options, spare: next < order.length });
       } catch (error) {
         results[index] = error instanceof Error ? error : new Error(String(error));
       }
