@@ -188,6 +188,10 @@ export class LossRunner {
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
+    // Messages nobody waits for (a module's own process.send, replies after a timeout) are dropped
+    // here: with no 'message' listener Node queues them on the channel, and one that arrives after
+    // the channel is closed throws in this process (a TypeError in its child_process internals).
+    proc.on('message', () => undefined);
     const end = (why: string): void => markEnded(child, why);
     // After its exit, what it printed last may still be in the pipes: read it first (a short while:
     // a process the loss started may hold them open).
