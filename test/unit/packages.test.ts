@@ -87,6 +87,7 @@ describe('native binary detection', () => {
     assert.deepStrictEqual(native, []);
     const names = entries.map((e) => e.name);
     assert.ok(names.includes('extension/node_modules/esbuild-wasm/esbuild.wasm'), 'esbuild-wasm ships');
+    assert.ok(names.includes('extension/dist/worker.js') && names.includes('extension/dist/worker-code.js'), 'the check process ships, with the code it loads');
     assert.ok(!names.some((n) => n.includes('node_modules/@esbuild/') || n.startsWith('extension/node_modules/esbuild/')), 'native esbuild does not');
     const mb = fs.statSync(VSIX).size / 1024 / 1024;
     assert.ok(mb <= 10, `the .vsix is ${mb.toFixed(2)} MB`);
