@@ -6,9 +6,9 @@ import { benchBundling } from './bundling';
 import { benchCli } from './cli';
 import { benchEditor } from './editor';
 import { benchPanel } from './panel';
-import { benchRuntime } from './runtime';
+import { benchJobs, benchRuntime } from './runtime';
 
-const SECTIONS: Record<string, () => Promise<Array<[string, string]>>> = { analysis: benchAnalysis, cli: benchCli, editor: benchEditor, bundling: benchBundling, runtime: benchRuntime, panel: benchPanel };
+const SECTIONS: Record<string, () => Promise<Array<[string, string]>>> = { analysis: benchAnalysis, cli: benchCli, editor: benchEditor, bundling: benchBundling, runtime: benchRuntime, jobs: benchJobs, panel: benchPanel };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
