@@ -44,6 +44,16 @@ describe('loading a bundle with V8 code cache', () => {
     assert.strictEqual(caches.length, 1, `the earlier build's cache is removed: ${caches.join(', ')}`);
   });
 
+  it("keeps another runtime's cache of the same bundle (the CLI's Node beside VS Code's Electron)", () => {
+    const file = bundle(`runtimes-${process.pid}.js`, 3);
+    const other = path.join(codeCacheDir(), `runtimes-${process.pid}.js-v0.0.0-electron-${process.arch}-1-1.bin`);
+    fs.writeFileSync(other, 'not this runtime');
+    requireWithCodeCache(file).save();
+    const caches = fs.readdirSync(codeCacheDir()).filter((n) => n.startsWith(`runtimes-${process.pid}.js-`));
+    assert.strictEqual(caches.length, 2, caches.join(', '));
+    assert.ok(fs.existsSync(other));
+  });
+
   it('is off with NODE_DISABLE_COMPILE_CACHE, as in Node 22', () => {
     const file = bundle(`off-${process.pid}.js`, 7);
     process.env.NODE_DISABLE_COMPILE_CACHE = '1';

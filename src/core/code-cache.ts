@@ -22,7 +22,9 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
   const source = fs.readFileSync(file, 'utf8');
   const stat = fs.statSync(file);
   const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : ownCacheDir();
-  const cacheFile = dir ? path.join(dir, `${path.basename(file)}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`) : undefined;
+  // One cache per bundle and runtime: the CLI's Node and VS Code's Electron each keep their own.
+  const runtime = `${path.basename(file)}-${process.version}-${process.arch}-`;
+  const cacheFile = dir ? path.join(dir, `${runtime}${stat.size}-${Math.round(stat.mtimeMs)}.bin`) : undefined;
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
   const script = new vm.Script(wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as T };
@@ -37,10 +39,9 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
         const partial = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(partial, script.createCachedData());
         fs.renameSync(partial, cacheFile);
-        // The caches of earlier builds of the same bundle are never read again: one per bundle stays.
-        const prefix = `${path.basename(file)}-`;
+        // The caches of earlier builds of the same bundle, for this runtime, are never read again.
         for (const name of fs.readdirSync(path.dirname(cacheFile))) {
-          if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile)) fs.rmSync(path.join(path.dirname(cacheFile), name), { force: true });
+          if (name.startsWith(runtime) && name.endsWith('.bin') && name !== path.basename(cacheFile)) fs.rmSync(path.join(path.dirname(cacheFile), name), { force: true });
         }
       } catch {
         // A read-only or full temporary folder: the next run compiles again, nothing else is lost.
