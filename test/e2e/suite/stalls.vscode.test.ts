@@ -84,8 +84,9 @@ describe('the extension host with a 1 MB file of 3,000 losses', function () {
     // stalls, up to 1.4 s), so Loss Lab is held to the same order as they: its longest stall within
     // theirs plus SLACK_MS, and at most twice their count plus five. Before the editor bounded its
     // work, Loss Lab's file stalled 7.4 s, 40 times. One stall of the machine's lands in one run and
-    // not the other (the longest of the file without losses ranged 451–1247 ms in three runs), so a
-    // pair over the bound is measured once more, and the second pair decides.
+    // not the other (the longest of the file without losses ranged 224–1455 ms in eight runs), so a
+    // pair over the bound is measured again, up to three pairs, and the last one decides. (In the
+    // trusted folder 3 of 8 first pairs were over, by 2 to 85 ms; none of the pairs after them.)
     for (let attempt = 1; ; attempt++) {
       // The same 1 MB of TypeScript with no loss in it: what VS Code and its TypeScript extension cost
       // the extension host by themselves, printed beside Loss Lab's figure.
@@ -98,7 +99,7 @@ describe('the extension host with a 1 MB file of 3,000 losses', function () {
       console.log(`LOSS_LAB_STALLS with 3,000 losses: max=${ours.max}ms over${STALL_MS}=${ours.stalls.length} [${ours.stalls.join(', ')}]`);
       const allowedMax = Math.max(STALL_MS, baseline.max) + SLACK_MS;
       const allowedCount = 2 * baseline.stalls.length + 5;
-      if (attempt === 2 || (ours.max <= allowedMax && ours.stalls.length <= allowedCount)) {
+      if (attempt === 3 || (ours.max <= allowedMax && ours.stalls.length <= allowedCount)) {
         assert.ok(ours.max <= allowedMax, `the longest stall, ${ours.max} ms, is over ${allowedMax} ms`);
         assert.ok(ours.stalls.length <= allowedCount, `${ours.stalls.length} stalls over ${STALL_MS} ms, against ${baseline.stalls.length} without losses`);
         break;
