@@ -155,13 +155,14 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
   };
   // `--jobs N`: N check processes at a time, the ones started ahead included. The first start while
   // TypeScript analyses the files on this thread (a process takes about 0.2 s to be ready).
-  const candidates = options.static ? 0 : sources.filter((s) => mayHoldLoss(s.text)).length;
-  const runner = candidates === 0 ? undefined : new LossRunner({ timeoutMs: options.timeoutMs, jobs: options.jobs, processes: options.jobs });
-  runner?.prestart(candidates);
+  // The files that may hold a loss (candidate-scan.ts): only they are analysed with TypeScript.
+  const candidates = sources.filter((s) => mayHoldLoss(s.text));
+  const runner = options.static || candidates.length === 0 ? undefined : new LossRunner({ timeoutMs: options.timeoutMs, jobs: options.jobs, processes: options.jobs });
+  runner?.prestart(candidates.length);
   let analyses: (FileAnalysis | undefined)[] = [];
   let broken = new Set<FileAnalysis>();
   try {
-    analyses = analyzeSources(sources, options, analyzer, failed);
+    analyses = analyzeSources(sources, candidates, options, analyzer, failed);
     const withLosses = analyses.filter((a): a is FileAnalysis => a !== undefined && a.losses.length > 0);
     if (runner && withLosses.length > 0) broken = await runLosses(runner, withLosses, sources, options, failed);
   } finally {
@@ -180,14 +181,19 @@ export async function runCheck(options: CheckOptions, out: (text: string) => voi
 }
 
 /**
- * The analysis of each file, with one TypeScript program per project for the files that may hold a
- * loss; a file that cannot (candidate-scan.ts) is answered from its text, and when no file can,
+ * The analysis of each file, with one TypeScript program per project for the `candidates` (the
+ * files that may hold a loss); a file that cannot is answered from its text, and when no file can,
  * TypeScript is never loaded. An internal error in the batch is retried file by file, so that it
  * costs only the file it comes from (undefined in the result).
  */
-function analyzeSources(sources: SourceText[], options: CheckOptions, given: Analyzer | undefined, failed: (file: string, error: unknown) => void): (FileAnalysis | undefined)[] {
+function analyzeSources(
+  sources: SourceText[],
+  candidates: SourceText[],
+  options: CheckOptions,
+  given: Analyzer | undefined,
+  failed: (file: string, error: unknown) => void,
+): (FileAnalysis | undefined)[] {
   const none = (s: SourceText): FileAnalysis => ({ file: s.file, diagnostics: [], losses: [] });
-  const candidates = sources.filter((s) => mayHoldLoss(s.text));
   if (candidates.length === 0) return sources.map(none);
   const loaded = given ? undefined : loadAnalysis();
   const analyzer = given ?? new (loaded as CachedModule<Analysis>).exports.Analyzer();
